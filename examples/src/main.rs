@@ -1,0 +1,2 @@
+//! Placeholder until the quickstart lands.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The error envelope, code vocabulary and request ids (work in progress).

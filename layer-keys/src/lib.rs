@@ -1,0 +1,1 @@
+//! API key formats (work in progress).
