@@ -134,6 +134,16 @@ impl PartnerKey {
         std::str::from_utf8(&self.text).unwrap_or_default()
     }
 
+    /// The env segment's four bytes, for digests inside the crate.
+    pub(crate) fn env_text(&self) -> &[u8] {
+        &self.text[ENV_START..KEY_ID_START - 1]
+    }
+
+    /// The secret segment's 43 characters, for digests inside the crate.
+    pub(crate) fn secret_text(&self) -> &[u8] {
+        &self.text[SECRET_START..]
+    }
+
     /// Parses a partner key from bytes. See the type's constraints.
     ///
     /// # Errors
