@@ -1,1 +1,14 @@
-//! The error envelope, code vocabulary and request ids (work in progress).
+//! The error envelope, code vocabulary and request ids (work in progress: see README once
+//! complete).
+
+mod code;
+mod error;
+mod group;
+mod received_code;
+mod retry;
+
+pub use crate::code::ErrorCode;
+pub use crate::error::{Error, Result};
+pub use crate::group::ErrorGroup;
+pub use crate::received_code::{Code, UnrecognizedCode};
+pub use crate::retry::RetryDecision;
