@@ -5,10 +5,12 @@ mod code;
 mod error;
 mod group;
 mod received_code;
+mod request_id;
 mod retry;
 
 pub use crate::code::ErrorCode;
 pub use crate::error::{Error, Result};
 pub use crate::group::ErrorGroup;
 pub use crate::received_code::{Code, UnrecognizedCode};
+pub use crate::request_id::RequestId;
 pub use crate::retry::RetryDecision;
