@@ -2,6 +2,8 @@
 //! complete).
 
 mod code;
+mod details;
+mod envelope;
 mod error;
 mod group;
 mod received_code;
@@ -9,6 +11,8 @@ mod request_id;
 mod retry;
 
 pub use crate::code::ErrorCode;
+pub use crate::details::{Details, FieldError, KillSwitchScope, RawDetails};
+pub use crate::envelope::ErrorEnvelope;
 pub use crate::error::{Error, Result};
 pub use crate::group::ErrorGroup;
 pub use crate::received_code::{Code, UnrecognizedCode};
