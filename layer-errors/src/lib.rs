@@ -1,7 +1,9 @@
-//! The error envelope, code vocabulary and request ids (work in progress: see README once
-//! complete).
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 
 mod api_error;
+mod backoff;
+mod client;
 mod code;
 mod details;
 mod envelope;
@@ -13,6 +15,8 @@ mod request_id;
 mod retry;
 
 pub use crate::api_error::ApiError;
+pub use crate::backoff::Backoff;
+pub use crate::client::ClientError;
 pub use crate::code::ErrorCode;
 pub use crate::details::{Details, FieldError, KillSwitchScope, RawDetails};
 pub use crate::envelope::ErrorEnvelope;
