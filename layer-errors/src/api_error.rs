@@ -2,6 +2,7 @@
 
 #[cfg(feature = "axum")]
 mod axum_response;
+mod body;
 #[cfg(feature = "http")]
 mod http_response;
 
@@ -10,7 +11,6 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::envelope::{EnvelopeView, IdText};
 use crate::{Details, ErrorCode, FieldError, KillSwitchScope, RequestId};
 
 /// The message of a revoked key's `UNAUTHENTICATED` (SPEC 4).
@@ -73,7 +73,7 @@ impl ApiError {
         }
     }
 
-    fn with_details(code: ErrorCode, details: Details) -> Self {
+    fn detailed(code: ErrorCode, details: Details) -> Self {
         let mut error = Self::from(code);
         error.details = Some(details);
         error
@@ -95,7 +95,7 @@ impl ApiError {
     /// `402 BILLING_EXHAUSTED` with `details.minTier`.
     #[must_use]
     pub fn billing_exhausted(min_tier: impl Into<String>) -> Self {
-        Self::with_details(
+        Self::detailed(
             ErrorCode::BillingExhausted,
             Details::BillingExhausted {
                 min_tier: min_tier.into(),
@@ -106,7 +106,7 @@ impl ApiError {
     /// `403 FORBIDDEN_SCOPE` with `details.requiredScope`.
     #[must_use]
     pub fn forbidden_scope(required_scope: impl Into<String>) -> Self {
-        Self::with_details(
+        Self::detailed(
             ErrorCode::ForbiddenScope,
             Details::ForbiddenScope {
                 required_scope: required_scope.into(),
@@ -135,7 +135,7 @@ impl ApiError {
     /// `422 VALIDATION` with `details.fieldErrors`.
     #[must_use]
     pub fn validation(field_errors: impl IntoIterator<Item = FieldError>) -> Self {
-        Self::with_details(
+        Self::detailed(
             ErrorCode::Validation,
             Details::Validation {
                 field_errors: field_errors.into_iter().collect(),
@@ -147,7 +147,7 @@ impl ApiError {
     /// `http` response adds the matching `Retry-After` header.
     #[must_use]
     pub fn rate_limited(endpoint_class: impl Into<String>, retry_after_ms: u64) -> Self {
-        Self::with_details(
+        Self::detailed(
             ErrorCode::RateLimited,
             Details::RateLimited {
                 endpoint_class: endpoint_class.into(),
@@ -167,7 +167,7 @@ impl ApiError {
     /// (sent to the caller: it must not hold secrets).
     #[must_use]
     pub fn platform_error(platform_code: impl Into<String>) -> Self {
-        Self::with_details(
+        Self::detailed(
             ErrorCode::PlatformError,
             Details::PlatformError {
                 platform_code: platform_code.into(),
@@ -178,7 +178,7 @@ impl ApiError {
     /// `503 KILL_SWITCH` with `details.scope`.
     #[must_use]
     pub fn kill_switch(scope: KillSwitchScope) -> Self {
-        Self::with_details(ErrorCode::KillSwitch, Details::KillSwitch { scope })
+        Self::detailed(ErrorCode::KillSwitch, Details::KillSwitch { scope })
     }
 
     /// The error carrying `request_id`, replacing any earlier one.
@@ -234,16 +234,6 @@ impl ApiError {
         &self.message
     }
 
-    /// The message the body carries: the given one for 4xx, the code's generic one for 5xx.
-    #[must_use]
-    pub fn public_message(&self) -> &str {
-        if self.status() >= 500 {
-            self.code.default_message()
-        } else {
-            &self.message
-        }
-    }
-
     /// The `Retry-After` value in whole seconds for `RATE_LIMITED`: `retryAfterMs` rounded up,
     /// at least 1 (SPEC 3.3). `None` for other errors.
     #[must_use]
@@ -253,27 +243,6 @@ impl ApiError {
                 Some(retry_after_ms.div_ceil(1_000).max(1))
             }
             _ => None,
-        }
-    }
-
-    /// The body as compact JSON.
-    ///
-    /// An error without a request id gets a fresh one in the body only; call
-    /// [`ensure_request_id`](Self::ensure_request_id) first when the id must also go in a
-    /// header, as the `http` and `axum` integrations do.
-    #[must_use]
-    pub fn to_json(&self) -> Vec<u8> {
-        // Serializing strings, integers and typed details into a Vec cannot fail (serde_json
-        // only fails on non-string map keys and on errors raised by custom impls).
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-
-    fn view(&self, request_id: RequestId) -> EnvelopeView<'_> {
-        EnvelopeView {
-            code: self.code.as_str(),
-            message: Some(self.public_message()),
-            request_id: Some(IdText::Typed(request_id)),
-            details: self.details.as_ref(),
         }
     }
 }
@@ -300,26 +269,9 @@ impl StdError for ApiError {
     }
 }
 
-impl serde::Serialize for ApiError {
-    /// The envelope. An error without a request id gets a fresh one in the body only (see
-    /// [`ApiError::to_json`]).
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let request_id = self.request_id.unwrap_or_else(RequestId::generate);
-        self.view(request_id).serialize(serializer)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn id() -> RequestId {
-        "req_01HXZ9G7KMV2QX8Y1S5RJW3B7T".parse().unwrap()
-    }
-
-    fn body(error: &ApiError) -> String {
-        String::from_utf8(error.clone().with_request_id(id()).to_json()).unwrap()
-    }
 
     #[test]
     fn revoked_uses_the_documented_message() {
@@ -327,27 +279,6 @@ mod tests {
         assert_eq!(error.code(), ErrorCode::Unauthenticated);
         assert_eq!(error.status(), 401);
         assert_eq!(error.public_message(), "API key has been revoked.");
-    }
-
-    #[test]
-    fn internal_keeps_the_cause_out_of_the_body_but_in_logs() {
-        let error = ApiError::internal("password=hunter2 rejected by db");
-        let json = body(&error);
-        assert!(!json.contains("hunter2"), "{json}");
-        assert!(json.contains("\"message\":\"Internal error.\""), "{json}");
-        let source = error.source().map(ToString::to_string);
-        assert_eq!(source.as_deref(), Some("password=hunter2 rejected by db"));
-        assert!(format!("{error:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn five_hundreds_never_send_the_given_message() {
-        for code in ErrorCode::ALL {
-            let error = ApiError::new(code, "secret detail 42");
-            let leaked = body(&error).contains("secret detail 42");
-            assert_eq!(leaked, code.status() < 500, "{code}");
-            assert!(error.to_string().contains("secret detail 42"));
-        }
     }
 
     #[test]
@@ -408,19 +339,6 @@ mod tests {
         assert_eq!(secs(1_001), Some(2));
         assert_eq!(secs(u64::MAX), Some(u64::MAX.div_ceil(1_000)));
         assert_eq!(ApiError::not_found().retry_after_secs(), None);
-    }
-
-    #[test]
-    fn request_ids_are_kept_or_generated_once() {
-        let mut error = ApiError::not_found();
-        assert_eq!(error.request_id(), None);
-        let generated = error.ensure_request_id();
-        assert_eq!(error.ensure_request_id(), generated);
-        let error = error.with_request_id(id());
-        assert_eq!(error.request_id(), Some(id()));
-        assert!(body(&error).contains(&id().to_string()));
-        let fresh = String::from_utf8(ApiError::not_found().to_json()).unwrap();
-        assert!(fresh.contains("\"requestId\":\"req_"), "{fresh}");
     }
 
     #[test]
