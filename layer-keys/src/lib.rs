@@ -10,6 +10,8 @@ mod error;
 mod hasher;
 #[cfg(feature = "http")]
 mod header;
+#[cfg(feature = "errors")]
+mod into_api_error;
 mod key_hash;
 mod key_id;
 mod legacy;
