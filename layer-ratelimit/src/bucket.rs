@@ -70,7 +70,9 @@ impl Bucket {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BucketOutcome {
     pub(crate) allowed: bool,
-    pub(crate) remaining: u32,
+    /// Capacity left after this request, in nanoseconds of refill (0 when refused).
+    pub(crate) slack: u64,
+    pub(crate) interval: u64,
     pub(crate) reset_after: Duration,
     pub(crate) retry_after: Option<Duration>,
 }
@@ -86,7 +88,7 @@ impl BucketOutcome {
     /// same instant.
     #[must_use]
     pub const fn remaining(&self) -> u32 {
-        self.remaining
+        whole_tokens(self.slack, self.interval)
     }
 
     /// Time until the bucket is full again.
@@ -115,10 +117,12 @@ pub(crate) fn evaluate(tat: Nanos, now: Nanos, quota: Quota) -> (BucketOutcome, 
     let new_tat = base.saturating_add(interval);
     let debt = new_tat - now;
     if debt <= capacity {
-        let remaining = (capacity - debt) / interval;
+        // The division into whole tokens is left to whoever reads `remaining`: the hot path
+        // only needs the verdict.
         let outcome = BucketOutcome {
             allowed: true,
-            remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
+            slack: capacity - debt,
+            interval,
             reset_after: Duration::from_nanos(debt),
             retry_after: None,
         };
@@ -126,11 +130,25 @@ pub(crate) fn evaluate(tat: Nanos, now: Nanos, quota: Quota) -> (BucketOutcome, 
     } else {
         let outcome = BucketOutcome {
             allowed: false,
-            remaining: 0,
+            slack: 0,
+            interval,
             reset_after: Duration::from_nanos(base - now),
             retry_after: Some(Duration::from_nanos(debt - capacity)),
         };
         (outcome, None)
+    }
+}
+
+/// Whole tokens in `slack` nanoseconds of capacity, saturating at `u32::MAX`.
+pub(crate) const fn whole_tokens(slack: u64, interval: u64) -> u32 {
+    let tokens = match slack.checked_div(interval) {
+        Some(t) => t,
+        None => 0,
+    };
+    if tokens > u32::MAX as u64 {
+        u32::MAX
+    } else {
+        tokens as u32
     }
 }
 

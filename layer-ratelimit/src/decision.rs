@@ -23,9 +23,9 @@ pub enum Denial {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BucketStatus {
     pub(crate) limit: u32,
-    pub(crate) remaining: u32,
+    pub(crate) slack: u64,
+    pub(crate) interval: u64,
     pub(crate) reset_after: Duration,
-    pub(crate) window: Duration,
 }
 
 impl BucketStatus {
@@ -38,7 +38,7 @@ impl BucketStatus {
     /// Whole tokens left after this request.
     #[must_use]
     pub const fn remaining(&self) -> u32 {
-        self.remaining
+        crate::bucket::whole_tokens(self.slack, self.interval)
     }
 
     /// Time until the bucket is full again.
@@ -50,7 +50,7 @@ impl BucketStatus {
     /// The quota's window: the time an empty bucket takes to fill.
     #[must_use]
     pub const fn window(&self) -> Duration {
-        self.window
+        Duration::from_nanos(self.interval.saturating_mul(self.limit as u64))
     }
 }
 
@@ -128,7 +128,7 @@ impl Decision {
     /// Whole tokens left after this request (`X-RateLimit-Remaining`).
     #[must_use]
     pub fn remaining(&self) -> Option<u32> {
-        self.bucket.map(|b| b.remaining)
+        self.bucket.map(|b| b.remaining())
     }
 
     /// Time until the bucket is full again.
@@ -190,9 +190,9 @@ mod tests {
             tier: Tier::Standard,
             bucket: Some(BucketStatus {
                 limit: 60,
-                remaining: 0,
+                slack: 0,
+                interval: 1_000_000_000,
                 reset_after: Duration::from_millis(60_500),
-                window: Duration::from_secs(60),
             }),
             daily: None,
             retry_after: Some(retry_after),

@@ -38,8 +38,9 @@ use crate::{
     BucketKey, BucketStatus, Clock, DailyStatus, Decision, Denial, Nanos, Quota, Request, StdClock,
 };
 
-/// The default hasher: foldhash's quality variant, randomly seeded per process.
-pub type DefaultHashBuilder = foldhash::quality::RandomState;
+/// The default hasher: foldhash, randomly seeded per process. Its fast variant suffices: the
+/// table mixes the hash once more (a multiply) before placing an entry.
+pub type DefaultHashBuilder = foldhash::fast::RandomState;
 
 /// One shard on its own cache line, so neighbouring locks do not false-share.
 #[repr(align(64))]
@@ -310,9 +311,9 @@ fn lock<K>(shard: &Shard<K>) -> MutexGuard<'_, Table<K>> {
 fn status_of(outcome: &BucketOutcome, quota: Quota) -> BucketStatus {
     BucketStatus {
         limit: quota.burst_size().get(),
-        remaining: outcome.remaining,
+        slack: outcome.slack,
+        interval: outcome.interval,
         reset_after: outcome.reset_after,
-        window: quota.window(),
     }
 }
 
@@ -320,7 +321,7 @@ fn status_of(outcome: &BucketOutcome, quota: Quota) -> BucketStatus {
 fn unconsumed(outcome: &BucketOutcome, quota: Quota, tat: Nanos, now: Nanos) -> BucketStatus {
     let mut status = status_of(outcome, quota);
     if outcome.allowed {
-        status.remaining = status.remaining.saturating_add(1);
+        status.slack = status.slack.saturating_add(status.interval);
         status.reset_after = tat.saturating_since(now);
     }
     status
