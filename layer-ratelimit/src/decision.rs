@@ -1,0 +1,231 @@
+//! [`Decision`]: everything a response must carry about one rate-limit check.
+
+use std::time::Duration;
+
+use crate::{DailyStatus, EndpointClass, Tier};
+
+/// Which limit refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Denial {
+    /// The per-minute bucket of the endpoint class is empty.
+    Bucket,
+    /// The key's daily cap on `write-light` is spent.
+    DailyCap,
+    /// The organization has no free concurrent-job slot.
+    ConcurrentJobs,
+    /// The in-process limiter is at its cap on live entries and cannot track a new bucket; see
+    /// [`KeyedLimiterBuilder::max_entries`](crate::KeyedLimiterBuilder::max_entries).
+    Saturated,
+}
+
+/// The state of the endpoint class's bucket as a response reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BucketStatus {
+    pub(crate) limit: u32,
+    pub(crate) slack: u64,
+    pub(crate) interval: u64,
+    pub(crate) reset_after: Duration,
+}
+
+impl BucketStatus {
+    /// The bucket capacity (the per-minute limit).
+    #[must_use]
+    pub const fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Whole tokens left after this request.
+    #[must_use]
+    pub const fn remaining(&self) -> u32 {
+        crate::bucket::whole_tokens(self.slack, self.interval)
+    }
+
+    /// Time until the bucket is full again.
+    #[must_use]
+    pub const fn reset_after(&self) -> Duration {
+        self.reset_after
+    }
+
+    /// The quota's window: the time an empty bucket takes to fill.
+    #[must_use]
+    pub const fn window(&self) -> Duration {
+        Duration::from_nanos(self.interval.saturating_mul(self.limit as u64))
+    }
+}
+
+/// The outcome of one check: allowed or denied, with everything the response carries.
+///
+/// Being refused is a value, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Decision {
+    pub(crate) denial: Option<Denial>,
+    pub(crate) class: EndpointClass,
+    pub(crate) tier: Tier,
+    pub(crate) bucket: Option<BucketStatus>,
+    pub(crate) daily: Option<DailyStatus>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) unix_now: Duration,
+}
+
+impl Decision {
+    /// An allowed decision for an unlimited tier or class: no bucket state at all.
+    #[must_use]
+    pub fn unlimited(class: EndpointClass, tier: Tier, unix_now: Duration) -> Self {
+        Self {
+            denial: None,
+            class,
+            tier,
+            bucket: None,
+            daily: None,
+            retry_after: None,
+            unix_now,
+        }
+    }
+
+    /// Whether the request may proceed.
+    #[must_use]
+    pub const fn is_allowed(&self) -> bool {
+        self.denial.is_none()
+    }
+
+    /// Which limit refused the request, `None` if allowed.
+    #[must_use]
+    pub const fn denial(&self) -> Option<Denial> {
+        self.denial
+    }
+
+    /// The endpoint class checked.
+    #[must_use]
+    pub const fn class(&self) -> EndpointClass {
+        self.class
+    }
+
+    /// The tier in effect.
+    #[must_use]
+    pub const fn tier(&self) -> &Tier {
+        &self.tier
+    }
+
+    /// The bucket's state, `None` when the class is unlimited or no bucket was consulted.
+    #[must_use]
+    pub const fn bucket(&self) -> Option<&BucketStatus> {
+        self.bucket.as_ref()
+    }
+
+    /// The daily cap's state, for `write-light` requests of tiers with a cap.
+    #[must_use]
+    pub const fn daily(&self) -> Option<&DailyStatus> {
+        self.daily.as_ref()
+    }
+
+    /// The bucket capacity (`X-RateLimit-Limit`).
+    #[must_use]
+    pub fn limit(&self) -> Option<u32> {
+        self.bucket.map(|b| b.limit)
+    }
+
+    /// Whole tokens left after this request (`X-RateLimit-Remaining`).
+    #[must_use]
+    pub fn remaining(&self) -> Option<u32> {
+        self.bucket.map(|b| b.remaining())
+    }
+
+    /// Time until the bucket is full again.
+    #[must_use]
+    pub fn reset_after(&self) -> Option<Duration> {
+        self.bucket.map(|b| b.reset_after)
+    }
+
+    /// Unix time in whole seconds, rounded up, at which the bucket is full again
+    /// (`X-RateLimit-Reset`).
+    #[must_use]
+    pub fn reset_at_unix_secs(&self) -> Option<u64> {
+        self.bucket
+            .map(|b| ceil_secs(self.unix_now.saturating_add(b.reset_after)))
+    }
+
+    /// Wall-clock time of the decision, as a duration since the Unix epoch.
+    #[must_use]
+    pub const fn decided_at_unix(&self) -> Duration {
+        self.unix_now
+    }
+
+    /// On denial, the exact time until the same request would be admitted if nothing else
+    /// happened in between; `None` if allowed.
+    #[must_use]
+    pub const fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// [`Decision::retry_after`] in milliseconds, rounded up (`details.retryAfterMs`).
+    #[must_use]
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        self.retry_after.map(|d| {
+            let ms = d.as_nanos().div_ceil(1_000_000);
+            u64::try_from(ms).unwrap_or(u64::MAX)
+        })
+    }
+
+    /// [`Decision::retry_after`] in whole seconds, rounded up and at least 1 (`Retry-After`).
+    #[must_use]
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.retry_after.map(|d| ceil_secs(d).max(1))
+    }
+}
+
+/// Whole seconds in `d`, rounded up.
+pub(crate) fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn denied(retry_after: Duration) -> Decision {
+        Decision {
+            denial: Some(Denial::Bucket),
+            class: EndpointClass::WriteLight,
+            tier: Tier::Standard,
+            bucket: Some(BucketStatus {
+                limit: 60,
+                slack: 0,
+                interval: 1_000_000_000,
+                reset_after: Duration::from_millis(60_500),
+            }),
+            daily: None,
+            retry_after: Some(retry_after),
+            unix_now: Duration::from_millis(1_700_000_000_250),
+        }
+    }
+
+    #[test]
+    fn retry_after_rounds_up_consistently() {
+        let d = denied(Duration::from_micros(1_240_001));
+        assert_eq!(d.retry_after_ms(), Some(1_241));
+        assert_eq!(d.retry_after_secs(), Some(2));
+        let d = denied(Duration::from_nanos(1));
+        assert_eq!(d.retry_after_ms(), Some(1));
+        assert_eq!(d.retry_after_secs(), Some(1));
+        let d = denied(Duration::from_secs(3));
+        assert_eq!(d.retry_after_ms(), Some(3_000));
+        assert_eq!(d.retry_after_secs(), Some(3));
+    }
+
+    #[test]
+    fn reset_is_unix_seconds_rounded_up() {
+        let d = denied(Duration::from_secs(1));
+        assert_eq!(d.reset_at_unix_secs(), Some(1_700_000_061));
+        assert!(!d.is_allowed());
+        assert_eq!(d.limit(), Some(60));
+    }
+
+    #[test]
+    fn unlimited_has_no_bucket() {
+        let d = Decision::unlimited(EndpointClass::ReadLight, Tier::Internal, Duration::ZERO);
+        assert!(d.is_allowed());
+        assert_eq!(d.limit(), None);
+        assert_eq!(d.retry_after_secs(), None);
+    }
+}
