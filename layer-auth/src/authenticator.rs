@@ -16,7 +16,9 @@ use http::HeaderMap;
 use layer_errors::ApiError;
 use layer_keys::{ApiKey, KeyId, LegacyDigest, PartnerKey, Scope, VerificationCache, VerifyError};
 use layer_killswitch::KillSwitch;
-use layer_ratelimit::{Backend, BucketKey, EndpointClass, KeyedLimiter, Request, SharedTierTable, Tier};
+use layer_ratelimit::{
+    Backend, BucketKey, EndpointClass, KeyedLimiter, Request, SharedTierTable, Tier,
+};
 
 pub use self::{
     admin::CreatedKey,
@@ -85,12 +87,15 @@ struct Inner<S, B> {
 /// The `401` message for unknown key ids and wrong secrets alike.
 const INVALID_KEY: &str = "invalid API key";
 
-impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
-    /// Starts building an authenticator over `store` with the in-process rate limiter.
+impl<S: KeyStore> Authenticator<S> {
+    /// Starts building an authenticator over `store` with the in-process rate limiter
+    /// ([`Builder::limiter`] swaps in another backend).
     pub fn builder(store: S) -> Builder<S> {
         Builder::new(store)
     }
+}
 
+impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     /// The store.
     pub fn store(&self) -> &S {
         &self.inner.store
@@ -158,10 +163,8 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
         if !org.plan_includes_api {
             return Err(ApiError::billing_exhausted(inner.billing_min_tier.to_string()).into());
         }
-        if let Some(scope) = scope {
-            if !record.scopes.allows(scope) {
-                return Err(ApiError::forbidden_scope(scope.to_string()).into());
-            }
+        if let Some(scope) = scope.filter(|scope| !record.scopes.allows(scope)) {
+            return Err(ApiError::forbidden_scope(scope.to_string()).into());
         }
 
         let table = inner.tiers.load();
@@ -175,10 +178,13 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
             .limiter
             .check(request)
             .await
-            .map_err(|error| ApiError::internal(error))?;
+            .map_err(ApiError::internal)?;
         if let Some(details) = decision.rate_limited_details() {
             return Err(Rejection {
-                error: ApiError::rate_limited(details.endpoint_class().as_str(), details.retry_after_ms()),
+                error: ApiError::rate_limited(
+                    details.endpoint_class().as_str(),
+                    details.retry_after_ms(),
+                ),
                 rate_limit: Some(decision),
             });
         }

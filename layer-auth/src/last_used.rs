@@ -1,10 +1,6 @@
 //! Last-used times, batched in memory and written to the store every few seconds.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::SystemTime,
-};
+use std::{collections::HashMap, sync::Mutex, time::SystemTime};
 
 use crate::{KeyRecordId, KeyStore, store::StoreResult};
 

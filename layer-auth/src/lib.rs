@@ -8,10 +8,10 @@ mod error;
 mod extract;
 mod ids;
 mod last_used;
-mod principal;
-mod record;
 #[cfg(feature = "tower")]
 pub mod middleware;
+mod principal;
+mod record;
 pub mod store;
 mod switches;
 mod whoami;
@@ -24,9 +24,9 @@ pub use ids::{KeyRecordId, OrgId, WorkspaceId};
 pub use last_used::LastUsed;
 pub use principal::Principal;
 pub use record::{Credential, KeyRecord, NewKey, Organization, SwitchState};
-pub use store::{KeyStore, StoreError, StoreResult, memory::MemoryStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::SqliteStore;
+pub use store::{KeyStore, StoreError, StoreResult, memory::MemoryStore};
 pub use switches::StoreSwitches;
 pub use whoami::Whoami;
 #[cfg(feature = "axum")]

@@ -100,8 +100,10 @@ pub trait KeyStore: Send + Sync + 'static {
     fn key(&self, id: KeyRecordId) -> impl Future<Output = StoreResult<Option<KeyRecord>>> + Send;
 
     /// The organization's keys, oldest first, revoked ones included.
-    fn keys_of(&self, organization: OrgId)
-    -> impl Future<Output = StoreResult<Vec<KeyRecord>>> + Send;
+    fn keys_of(
+        &self,
+        organization: OrgId,
+    ) -> impl Future<Output = StoreResult<Vec<KeyRecord>>> + Send;
 
     /// Revokes a key at `at` (a second revocation keeps the first time); returns the record.
     ///

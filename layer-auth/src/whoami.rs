@@ -60,7 +60,6 @@ impl Whoami {
     }
 }
 
-
 #[cfg(feature = "serde")]
 impl Whoami {
     /// A `200 OK` with the JSON body.

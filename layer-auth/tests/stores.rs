@@ -28,14 +28,19 @@ fn partner_record(org: &Organization, key: &PartnerKey) -> KeyRecord {
         revoked_at: None,
         kill_switch: false,
         tier: Tier::Pilot,
-        scopes: "projects:read events:read+pii custom:thing".parse().unwrap(),
+        scopes: "projects:read events:read+pii custom:thing"
+            .parse()
+            .unwrap(),
     }
 }
 
 async fn conformance<S: KeyStore>(store: S) {
     let org = Organization::new("Acme Growth");
     store.insert_organization(&org).await.unwrap();
-    assert!(matches!(store.insert_organization(&org).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.insert_organization(&org).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(store.organization(org.id).await.unwrap(), Some(org.clone()));
     assert_eq!(store.organizations().await.unwrap(), vec![org.clone()]);
 
@@ -43,7 +48,10 @@ async fn conformance<S: KeyStore>(store: S) {
     let key = PartnerKey::generate(Env::Live).unwrap();
     let record = partner_record(&org, &key);
     store.insert_key(&record).await.unwrap();
-    assert_eq!(store.key_by_key_id(&key.key_id()).await.unwrap(), Some(record.clone()));
+    assert_eq!(
+        store.key_by_key_id(&key.key_id()).await.unwrap(),
+        Some(record.clone())
+    );
     assert_eq!(store.key(record.id).await.unwrap(), Some(record.clone()));
     let unknown: KeyId = "0000000000000000".parse().unwrap();
     assert_eq!(store.key_by_key_id(&unknown).await.unwrap(), None);
@@ -51,10 +59,16 @@ async fn conformance<S: KeyStore>(store: S) {
     // Key ids are unique; keys need an existing organization.
     let mut twin = partner_record(&org, &key);
     twin.id = KeyRecordId::new_random();
-    assert!(matches!(store.insert_key(&twin).await, Err(StoreError::Conflict("key id"))));
+    assert!(matches!(
+        store.insert_key(&twin).await,
+        Err(StoreError::Conflict("key id"))
+    ));
     let stranger = Organization::new("Nobody");
     let orphan = partner_record(&stranger, &PartnerKey::generate(Env::Test).unwrap());
-    assert!(matches!(store.insert_key(&orphan).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.insert_key(&orphan).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     // Legacy keys: found by digest.
     let legacy = LegacyKey::generate().unwrap();
@@ -70,26 +84,64 @@ async fn conformance<S: KeyStore>(store: S) {
     };
     store.insert_key(&legacy_record).await.unwrap();
     assert_eq!(
-        store.key_by_legacy_digest(&legacy.lookup_digest()).await.unwrap(),
+        store
+            .key_by_legacy_digest(&legacy.lookup_digest())
+            .await
+            .unwrap(),
         Some(legacy_record.clone())
     );
-    assert_eq!(legacy_record.masked(), format!("{}...", legacy.public_part()));
+    assert_eq!(
+        legacy_record.masked(),
+        format!("{}...", legacy.public_part())
+    );
     assert_eq!(store.keys_of(org.id).await.unwrap().len(), 2);
 
     // Kill, un-kill, revoke (the first revocation time wins).
-    assert!(store.set_key_kill_switch(record.id, true).await.unwrap().kill_switch);
+    assert!(
+        store
+            .set_key_kill_switch(record.id, true)
+            .await
+            .unwrap()
+            .kill_switch
+    );
     let state = store.switch_state().await.unwrap();
     assert_eq!(state.killed_keys, vec![record.id]);
-    assert!(!store.set_key_kill_switch(record.id, false).await.unwrap().kill_switch);
-    assert_eq!(store.revoke_key(record.id, at(10)).await.unwrap().revoked_at, Some(at(10)));
-    assert_eq!(store.revoke_key(record.id, at(20)).await.unwrap().revoked_at, Some(at(10)));
+    assert!(
+        !store
+            .set_key_kill_switch(record.id, false)
+            .await
+            .unwrap()
+            .kill_switch
+    );
+    assert_eq!(
+        store
+            .revoke_key(record.id, at(10))
+            .await
+            .unwrap()
+            .revoked_at,
+        Some(at(10))
+    );
+    assert_eq!(
+        store
+            .revoke_key(record.id, at(20))
+            .await
+            .unwrap()
+            .revoked_at,
+        Some(at(10))
+    );
     assert!(matches!(
         store.revoke_key(KeyRecordId::new_random(), at(1)).await,
         Err(StoreError::NotFound(_))
     ));
 
     // Organization switch and the global switch.
-    assert!(store.set_api_access_revoked(org.id, true).await.unwrap().api_access_revoked);
+    assert!(
+        store
+            .set_api_access_revoked(org.id, true)
+            .await
+            .unwrap()
+            .api_access_revoked
+    );
     store.set_global_kill_switch(true).await.unwrap();
     let state = store.switch_state().await.unwrap();
     assert!(state.global);
@@ -100,11 +152,25 @@ async fn conformance<S: KeyStore>(store: S) {
 
     // Last-used: batched, never moves backwards, unknown ids skipped.
     store
-        .record_last_used(&[(legacy_record.id, at(500)), (KeyRecordId::new_random(), at(600))])
+        .record_last_used(&[
+            (legacy_record.id, at(500)),
+            (KeyRecordId::new_random(), at(600)),
+        ])
         .await
         .unwrap();
-    store.record_last_used(&[(legacy_record.id, at(400))]).await.unwrap();
-    assert_eq!(store.key(legacy_record.id).await.unwrap().unwrap().last_used_at, Some(at(500)));
+    store
+        .record_last_used(&[(legacy_record.id, at(400))])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .key(legacy_record.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_used_at,
+        Some(at(500))
+    );
 }
 
 #[tokio::test]
@@ -130,7 +196,10 @@ async fn sqlite_records_survive_reopening_and_two_handles_agree() {
         store.insert_key(&record).await.unwrap();
     }
     let first = SqliteStore::open(&path).unwrap();
-    assert_eq!(first.key_by_key_id(&key.key_id()).await.unwrap(), Some(record.clone()));
+    assert_eq!(
+        first.key_by_key_id(&key.key_id()).await.unwrap(),
+        Some(record.clone())
+    );
 
     let second = SqliteStore::open(&path).unwrap();
     second.set_key_kill_switch(record.id, true).await.unwrap();
@@ -147,5 +216,8 @@ async fn sqlite_refuses_a_newer_schema() {
     let connection = rusqlite::Connection::open(&path).unwrap();
     connection.pragma_update(None, "user_version", 99).unwrap();
     drop(connection);
-    assert!(matches!(SqliteStore::open(&path), Err(StoreError::Corrupt { .. })));
+    assert!(matches!(
+        SqliteStore::open(&path),
+        Err(StoreError::Corrupt { .. })
+    ));
 }

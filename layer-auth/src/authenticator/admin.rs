@@ -1,6 +1,9 @@
 //! Administrative operations that keep this instance's caches and switches consistent.
 
-use std::{fmt, time::{Duration, SystemTime}};
+use std::{
+    fmt,
+    time::{Duration, SystemTime},
+};
 
 use layer_keys::PartnerKey;
 use layer_killswitch::{Refreshed, Target};
@@ -82,7 +85,11 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     /// # Errors
     ///
     /// [`StoreError::NotFound`] for an unknown key; as [`Authenticator::create_key`].
-    pub async fn rotate_key(&self, old: KeyRecordId, name: impl Into<String>) -> Result<CreatedKey> {
+    pub async fn rotate_key(
+        &self,
+        old: KeyRecordId,
+        name: impl Into<String>,
+    ) -> Result<CreatedKey> {
         let record = self.key_or_not_found(old).await?;
         self.forget(&record);
         let env = match record.credential {
@@ -152,7 +159,11 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     ///
     /// The load's error; the old view stays and ages toward the staleness bound.
     pub async fn refresh_switches(&self) -> Result<Refreshed> {
-        Ok(self.inner.switches.refresh(&StoreSwitches(&self.inner.store)).await?)
+        Ok(self
+            .inner
+            .switches
+            .refresh(&StoreSwitches(&self.inner.store))
+            .await?)
     }
 
     /// Writes pending last-used times to the store.
@@ -164,16 +175,23 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
         Ok(self.inner.last_used.flush(&self.inner.store).await?)
     }
 
-    /// Runs forever: refreshes the switches every `refresh_every` and flushes last-used times
-    /// every `flush_every`. Spawn it on your runtime; failures are retried on the next tick
-    /// (and the switches fail closed once the view grows older than its bound).
+    /// Runs forever: refreshes the switches every `refresh_every` (each load bounded by the
+    /// same interval, so a hung store cannot stall the loop), re-judges their staleness on
+    /// every tick, and flushes last-used times every `flush_every`. Spawn it on your runtime;
+    /// failures are retried on the next tick, and the switches fail closed once the view is
+    /// older than its bound.
     pub async fn run_maintenance(self, refresh_every: Duration, flush_every: Duration) {
         let mut refresh = tokio::time::interval(refresh_every);
         let mut flush = tokio::time::interval(flush_every);
         loop {
             tokio::select! {
-                _ = refresh.tick() => { let _ = self.refresh_switches().await; }
-                _ = flush.tick() => { let _ = self.flush_last_used().await; }
+                _ = refresh.tick() => {
+                    let _ = tokio::time::timeout(refresh_every, self.refresh_switches()).await;
+                    self.inner.switches.tick();
+                }
+                _ = flush.tick() => {
+                    let _ = self.flush_last_used().await;
+                }
             }
         }
     }

@@ -65,8 +65,7 @@ impl FailedAttempts {
             shard.retain(|_, w| now.duration_since(w.started) < window);
             if shard.len() >= self.shard_capacity {
                 // Every tracked id is mid-window: forget the oldest rather than grow.
-                if let Some(oldest) = shard.iter().min_by_key(|(_, w)| w.started).map(|(k, _)| *k)
-                {
+                if let Some(oldest) = shard.iter().min_by_key(|(_, w)| w.started).map(|(k, _)| *k) {
                     shard.remove(&oldest);
                 }
             }
@@ -112,7 +111,11 @@ mod tests {
             let id = KeyId::from_time_and_random(u64::from(i), i);
             attempts.record_failure(&id, t0);
         }
-        let tracked: usize = attempts.shards.iter().map(|s| s.lock().unwrap().len()).sum();
+        let tracked: usize = attempts
+            .shards
+            .iter()
+            .map(|s| s.lock().unwrap().len())
+            .sum();
         assert!(tracked <= 32 + SHARDS, "{tracked}");
     }
 }

@@ -58,10 +58,9 @@ impl<K: Hash + Eq + Copy> RecordCache<K> {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             entries.retain(|_, entry| now < entry.expires_at);
-            if entries.len() >= self.capacity {
-                if let Some(victim) = entries.keys().next().copied() {
-                    entries.remove(&victim);
-                }
+            let victim = entries.keys().next().copied();
+            if let Some(victim) = victim.filter(|_| entries.len() >= self.capacity) {
+                entries.remove(&victim);
             }
         }
         entries.insert(

@@ -65,7 +65,10 @@ where
                 ClassRule::ByMethod => EndpointClass::for_method(request.method()),
             };
             let request_id = RequestId::generate();
-            match authenticator.authenticate(request.headers(), class, scope).await {
+            match authenticator
+                .authenticate(request.headers(), class, scope)
+                .await
+            {
                 Ok(authenticated) => {
                     request.extensions_mut().insert(authenticated.principal);
                     request.extensions_mut().insert(request_id);

@@ -50,18 +50,26 @@ impl MemoryStore {
     }
 
     fn read(&self) -> RwLockReadGuard<'_, State> {
-        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl KeyStore for MemoryStore {
     async fn insert_organization(&self, organization: &Organization) -> StoreResult<()> {
         let mut state = self.write();
-        if state.organizations.iter().any(|org| org.id == organization.id) {
+        if state
+            .organizations
+            .iter()
+            .any(|org| org.id == organization.id)
+        {
             return Err(StoreError::Conflict("organization"));
         }
         state.organizations.push(organization.clone());
@@ -69,7 +77,12 @@ impl KeyStore for MemoryStore {
     }
 
     async fn organization(&self, id: OrgId) -> StoreResult<Option<Organization>> {
-        Ok(self.read().organizations.iter().find(|org| org.id == id).cloned())
+        Ok(self
+            .read()
+            .organizations
+            .iter()
+            .find(|org| org.id == id)
+            .cloned())
     }
 
     async fn organizations(&self) -> StoreResult<Vec<Organization>> {
@@ -151,10 +164,10 @@ impl KeyStore for MemoryStore {
     async fn record_last_used(&self, uses: &[(KeyRecordId, SystemTime)]) -> StoreResult<()> {
         let mut state = self.write();
         for &(id, at) in uses {
-            if let Ok(key) = state.key_mut(id) {
-                if key.last_used_at.is_none_or(|last| last < at) {
-                    key.last_used_at = Some(at);
-                }
+            if let Ok(key) = state.key_mut(id)
+                && key.last_used_at.is_none_or(|last| last < at)
+            {
+                key.last_used_at = Some(at);
             }
         }
         Ok(())

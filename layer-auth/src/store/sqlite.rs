@@ -60,7 +60,9 @@ impl SqliteStore {
         let _mode: String = connection
             .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
             .map_err(backend)?;
-        connection.pragma_update(None, "foreign_keys", true).map_err(backend)?;
+        connection
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(backend)?;
         schema::migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
@@ -126,6 +128,21 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+fn parse_all<T: std::str::FromStr<Err = uuid::Error>>(
+    what: &'static str,
+    ids: Vec<String>,
+) -> StoreResult<Vec<T>> {
+    ids.iter()
+        .map(|id| {
+            id.parse()
+                .map_err(|error: uuid::Error| StoreError::Corrupt {
+                    what,
+                    reason: error.to_string(),
+                })
+        })
+        .collect()
 }
 
 fn conflict_or_backend(error: rusqlite::Error, what: &'static str) -> StoreError {
@@ -350,7 +367,10 @@ impl KeyStore for SqliteStore {
     async fn set_global_kill_switch(&self, on: bool) -> StoreResult<()> {
         self.run(move |connection| {
             connection
-                .execute("UPDATE switches SET value = ?1 WHERE name = 'global'", params![on])
+                .execute(
+                    "UPDATE switches SET value = ?1 WHERE name = 'global'",
+                    params![on],
+                )
                 .map_err(backend)?;
             Ok(())
         })
@@ -362,9 +382,11 @@ impl KeyStore for SqliteStore {
             // One read transaction, so the three reads see the same snapshot.
             let tx = connection.transaction().map_err(backend)?;
             let global: bool = tx
-                .query_row("SELECT value FROM switches WHERE name = 'global'", [], |row| {
-                    row.get(0)
-                })
+                .query_row(
+                    "SELECT value FROM switches WHERE name = 'global'",
+                    [],
+                    |row| row.get(0),
+                )
                 .map_err(backend)?;
             let ids = |sql: &str| -> StoreResult<Vec<String>> {
                 let mut statement = tx.prepare_cached(sql).map_err(backend)?;
@@ -374,16 +396,6 @@ impl KeyStore for SqliteStore {
             let revoked_orgs = ids("SELECT id FROM organizations WHERE api_access_revoked = 1")?;
             let killed_keys =
                 ids("SELECT id FROM api_keys WHERE kill_switch = 1 AND revoked_at_ms IS NULL")?;
-            let parse_all = |what: &'static str, ids: Vec<String>| {
-                ids.iter()
-                    .map(|id| {
-                        id.parse().map_err(|error: uuid::Error| StoreError::Corrupt {
-                            what,
-                            reason: error.to_string(),
-                        })
-                    })
-                    .collect::<StoreResult<Vec<_>>>()
-            };
             Ok(SwitchState {
                 global,
                 revoked_orgs: parse_all("organization id", revoked_orgs)?,

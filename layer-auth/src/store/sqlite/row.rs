@@ -70,7 +70,10 @@ pub(crate) fn key_record(row: &Row<'_>) -> StoreResult<KeyRecord> {
             hash: parse("bcrypt_hash", &required("bcrypt_hash", column(row, 6)?)?)?,
         },
         "legacy" => Credential::Legacy {
-            digest: parse("legacy_digest", &required("legacy_digest", column(row, 7)?)?)?,
+            digest: parse(
+                "legacy_digest",
+                &required("legacy_digest", column(row, 7)?)?,
+            )?,
             prefix: required("legacy_prefix", column(row, 8)?)?,
         },
         other => {

@@ -67,7 +67,8 @@ pub(crate) fn migrate(connection: &mut Connection) -> StoreResult<()> {
     for migration in &MIGRATIONS[current..] {
         tx.execute_batch(migration).map_err(backend)?;
     }
-    tx.pragma_update(None, "user_version", VERSION as i64).map_err(backend)?;
+    tx.pragma_update(None, "user_version", VERSION as i64)
+        .map_err(backend)?;
     tx.commit().map_err(backend)
 }
 
