@@ -166,17 +166,13 @@ fn single<'h>(
 }
 
 fn checked_text(value: &HeaderValue, source: KeySource) -> Result<&str, ExtractError> {
-    let bytes = value.as_bytes();
-    if bytes.len() > MAX_HEADER_LEN {
+    if value.len() > MAX_HEADER_LEN {
         return Err(ExtractError::TooLong(source));
     }
-    if !bytes
-        .iter()
-        .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\t')
-    {
-        return Err(ExtractError::NotVisibleAscii(source));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| ExtractError::NotVisibleAscii(source))?;
+    // `to_str` accepts exactly visible ASCII, space and tab, in one pass.
+    let text = value
+        .to_str()
+        .map_err(|_| ExtractError::NotVisibleAscii(source))?;
     Ok(text.trim_matches([' ', '\t']))
 }
 
