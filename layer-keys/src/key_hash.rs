@@ -145,20 +145,7 @@ impl fmt::Debug for KeyHash {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for KeyHash {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for KeyHash {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_text::serde_via_text!(KeyHash);
 
 #[cfg(test)]
 mod tests {

@@ -230,20 +230,7 @@ impl FromStr for LegacyDigest {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for LegacyDigest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for LegacyDigest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_text::serde_via_text!(LegacyDigest);
 
 #[cfg(test)]
 mod tests {

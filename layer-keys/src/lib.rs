@@ -21,6 +21,7 @@ mod random;
 mod scanner;
 mod scope;
 mod secret;
+mod serde_text;
 mod verification_cache;
 
 pub use api_key::{ApiKey, KeyKind};
