@@ -25,7 +25,8 @@ pub struct BucketStatus {
     pub(crate) limit: u32,
     pub(crate) slack: u64,
     pub(crate) interval: u64,
-    pub(crate) reset_after: Duration,
+    /// Nanoseconds until full.
+    pub(crate) reset_after: u64,
 }
 
 impl BucketStatus {
@@ -44,7 +45,7 @@ impl BucketStatus {
     /// Time until the bucket is full again.
     #[must_use]
     pub const fn reset_after(&self) -> Duration {
-        self.reset_after
+        Duration::from_nanos(self.reset_after)
     }
 
     /// The quota's window: the time an empty bucket takes to fill.
@@ -64,21 +65,27 @@ pub struct Decision {
     pub(crate) tier: Tier,
     pub(crate) bucket: Option<BucketStatus>,
     pub(crate) daily: Option<DailyStatus>,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) unix_now: Duration,
+    /// Nanoseconds until the request would be admitted; meaningful when denied.
+    pub(crate) retry_after: u64,
+    /// Wall-clock nanoseconds since the Unix epoch at the decision.
+    pub(crate) unix_now: u64,
 }
 
 impl Decision {
     /// An allowed decision for an unlimited tier or class: no bucket state at all.
     #[must_use]
     pub fn unlimited(class: EndpointClass, tier: Tier, unix_now: Duration) -> Self {
+        Self::allowed_unlimited(class, tier, crate::clock::duration_nanos(unix_now))
+    }
+
+    pub(crate) const fn allowed_unlimited(class: EndpointClass, tier: Tier, unix_now: u64) -> Self {
         Self {
             denial: None,
             class,
             tier,
             bucket: None,
             daily: None,
-            retry_after: None,
+            retry_after: 0,
             unix_now,
         }
     }
@@ -134,43 +141,46 @@ impl Decision {
     /// Time until the bucket is full again.
     #[must_use]
     pub fn reset_after(&self) -> Option<Duration> {
-        self.bucket.map(|b| b.reset_after)
+        self.bucket.map(|b| b.reset_after())
     }
 
     /// Unix time in whole seconds, rounded up, at which the bucket is full again
     /// (`X-RateLimit-Reset`).
     #[must_use]
     pub fn reset_at_unix_secs(&self) -> Option<u64> {
-        self.bucket
-            .map(|b| ceil_secs(self.unix_now.saturating_add(b.reset_after)))
+        self.bucket.map(|b| {
+            let at = self.unix_now.saturating_add(b.reset_after);
+            at.div_ceil(1_000_000_000)
+        })
     }
 
     /// Wall-clock time of the decision, as a duration since the Unix epoch.
     #[must_use]
     pub const fn decided_at_unix(&self) -> Duration {
-        self.unix_now
+        Duration::from_nanos(self.unix_now)
     }
 
     /// On denial, the exact time until the same request would be admitted if nothing else
     /// happened in between; `None` if allowed.
     #[must_use]
     pub const fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        match self.denial {
+            Some(_) => Some(Duration::from_nanos(self.retry_after)),
+            None => None,
+        }
     }
 
     /// [`Decision::retry_after`] in milliseconds, rounded up (`details.retryAfterMs`).
     #[must_use]
     pub fn retry_after_ms(&self) -> Option<u64> {
-        self.retry_after.map(|d| {
-            let ms = d.as_nanos().div_ceil(1_000_000);
-            u64::try_from(ms).unwrap_or(u64::MAX)
-        })
+        self.denial.map(|_| self.retry_after.div_ceil(1_000_000))
     }
 
     /// [`Decision::retry_after`] in whole seconds, rounded up and at least 1 (`Retry-After`).
     #[must_use]
     pub fn retry_after_secs(&self) -> Option<u64> {
-        self.retry_after.map(|d| ceil_secs(d).max(1))
+        self.denial
+            .map(|_| self.retry_after.div_ceil(1_000_000_000).max(1))
     }
 }
 
@@ -192,11 +202,11 @@ mod tests {
                 limit: 60,
                 slack: 0,
                 interval: 1_000_000_000,
-                reset_after: Duration::from_millis(60_500),
+                reset_after: 60_500_000_000,
             }),
             daily: None,
-            retry_after: Some(retry_after),
-            unix_now: Duration::from_millis(1_700_000_000_250),
+            retry_after: retry_after.as_nanos() as u64,
+            unix_now: 1_700_000_000_250_000_000,
         }
     }
 

@@ -29,7 +29,6 @@ pub use builder::KeyedLimiterBuilder;
 use core::fmt;
 use core::hash::{BuildHasher, Hash};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use crate::bucket::{self, BucketOutcome};
 use crate::daily::{self, DailyCounter};
@@ -124,9 +123,9 @@ where
     /// the clock once per request. `now` earlier than state already recorded is treated as no
     /// time having passed, never as a refill.
     pub fn check_at(&self, request: &Request<K>, now: Nanos) -> Decision {
-        let unix_now = self.clock.unix_time(now);
+        let unix_now = self.clock.unix_nanos(now);
         let Some(quota) = request.limits.quota else {
-            return Decision::unlimited(request.class, request.tier.clone(), unix_now);
+            return Decision::allowed_unlimited(request.class, request.tier.clone(), unix_now);
         };
         let key = &request.key;
         let hash = self.hasher.hash_one(key);
@@ -149,11 +148,14 @@ where
                 reset_after: daily::until_midnight(unix_now),
             };
             if used >= cap.get() {
-                let wait = status
-                    .reset_after
-                    .max(outcome.retry_after.unwrap_or_default());
+                drop(table);
+                let wait = if outcome.allowed {
+                    status.reset_after
+                } else {
+                    status.reset_after.max(outcome.retry_after)
+                };
                 let bucket = unconsumed(&outcome, quota, tat, now);
-                let decision = self.denied(request, Denial::DailyCap, Some(bucket), wait, unix_now);
+                let decision = denied(request, Denial::DailyCap, Some(bucket), wait, unix_now);
                 return Decision {
                     daily: Some(status),
                     ..decision
@@ -163,12 +165,13 @@ where
         }
 
         let Some(new_tat) = new_tat else {
-            let wait = outcome.retry_after.unwrap_or_default();
-            let decision = self.denied(
+            drop(table);
+            let bucket = Some(status_of(&outcome, quota));
+            let decision = denied(
                 request,
                 Denial::Bucket,
-                Some(status_of(&outcome, quota)),
-                wait,
+                bucket,
+                outcome.retry_after,
                 unix_now,
             );
             return Decision {
@@ -185,8 +188,9 @@ where
             let additional = 1 + usize::from(needs_daily);
             match table.reserve(additional, &idle, *key, |k| self.hasher.hash_one(k)) {
                 Err(Full { until }) => {
-                    let wait = Nanos::new(until).saturating_since(now);
-                    return self.denied(request, Denial::Saturated, None, wait, unix_now);
+                    drop(table);
+                    let wait = until.saturating_sub(now.as_u64());
+                    return denied(request, Denial::Saturated, None, wait, unix_now);
                 }
                 Ok(true) => {
                     bucket_at = table.find(key, tag, hash);
@@ -225,7 +229,7 @@ where
             tier: request.tier.clone(),
             bucket: Some(status_of(&outcome, quota)),
             daily: daily_status,
-            retry_after: None,
+            retry_after: 0,
             unix_now,
         }
     }
@@ -237,7 +241,7 @@ where
     /// decision. It locks one shard at a time.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now();
-        let idle = self.idleness(now, self.clock.unix_time(now));
+        let idle = self.idleness(now, self.clock.unix_nanos(now));
         self.shards
             .iter()
             .map(|s| lock(s).sweep(&idle, |k| self.hasher.hash_one(k)))
@@ -274,31 +278,32 @@ where
         }
     }
 
-    fn idleness(&self, now: Nanos, unix_now: Duration) -> Idleness {
+    fn idleness(&self, now: Nanos, unix_now: u64) -> Idleness {
         Idleness {
             now: now.as_u64(),
             today: daily::utc_day(unix_now),
-            midnight: now.saturating_add(daily::until_midnight(unix_now)).as_u64(),
+            midnight: now.as_u64().saturating_add(daily::until_midnight(unix_now)),
         }
     }
+}
 
-    fn denied(
-        &self,
-        request: &Request<K>,
-        denial: Denial,
-        bucket: Option<BucketStatus>,
-        retry_after: Duration,
-        unix_now: Duration,
-    ) -> Decision {
-        Decision {
-            denial: Some(denial),
-            class: request.class,
-            tier: request.tier.clone(),
-            bucket,
-            daily: None,
-            retry_after: Some(retry_after),
-            unix_now,
-        }
+/// A refusal: nothing was taken. `retry_after` and `unix_now` are in nanoseconds.
+#[cold]
+fn denied<K>(
+    request: &Request<K>,
+    denial: Denial,
+    bucket: Option<BucketStatus>,
+    retry_after: u64,
+    unix_now: u64,
+) -> Decision {
+    Decision {
+        denial: Some(denial),
+        class: request.class,
+        tier: request.tier.clone(),
+        bucket,
+        daily: None,
+        retry_after,
+        unix_now,
     }
 }
 
@@ -322,7 +327,7 @@ fn unconsumed(outcome: &BucketOutcome, quota: Quota, tat: Nanos, now: Nanos) -> 
     let mut status = status_of(outcome, quota);
     if outcome.allowed {
         status.slack = status.slack.saturating_add(status.interval);
-        status.reset_after = tat.saturating_since(now);
+        status.reset_after = tat.as_u64().saturating_sub(now.as_u64());
     }
     status
 }
