@@ -1,1 +1,5 @@
-//! Shared fixtures for the criterion benchmarks in `benches/`.
+//! Fixtures shared by the criterion benchmarks in `benches/`: the C bcrypt anchor and a
+//! realistic text corpus for the leak scanner.
+
+pub mod corpus;
+pub mod libxcrypt;

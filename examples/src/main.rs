@@ -1,2 +1,0 @@
-//! Placeholder until the quickstart lands.
-fn main() {}
