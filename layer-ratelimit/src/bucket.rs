@@ -145,6 +145,21 @@ pub(crate) fn evaluate(tat: Nanos, now: Nanos, quota: Quota) -> (BucketOutcome, 
     }
 }
 
+/// The hot-path GCRA step: the new TAT if a request at `now` is admitted, `None` if not.
+#[inline]
+pub(crate) fn admit(tat: Nanos, now: Nanos, quota: Quota) -> Option<Nanos> {
+    let now = now.as_u64();
+    let new_tat = tat.as_u64().max(now).saturating_add(quota.interval_nanos());
+    (new_tat - now <= quota.capacity_nanos()).then_some(Nanos::new(new_tat))
+}
+
+/// Nanoseconds until a request at `now` would be admitted (zero if it would be now).
+pub(crate) fn wait(tat: Nanos, now: Nanos, quota: Quota) -> u64 {
+    let now = now.as_u64();
+    let new_tat = tat.as_u64().max(now).saturating_add(quota.interval_nanos());
+    (new_tat - now).saturating_sub(quota.capacity_nanos())
+}
+
 /// Whole tokens in `slack` nanoseconds of capacity, saturating at `u32::MAX`.
 pub(crate) const fn whole_tokens(slack: u64, interval: u64) -> u32 {
     let tokens = match slack.checked_div(interval) {

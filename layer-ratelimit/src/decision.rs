@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::{DailyStatus, EndpointClass, Tier};
+use crate::{DailyStatus, EndpointClass, Quota, Tier};
 
 /// Which limit refused a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,36 +22,41 @@ pub enum Denial {
 /// The state of the endpoint class's bucket as a response reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BucketStatus {
-    pub(crate) limit: u32,
-    pub(crate) slack: u64,
-    pub(crate) interval: u64,
-    /// Nanoseconds until full.
-    pub(crate) reset_after: u64,
+    pub(crate) quota: Quota,
+    /// Nanoseconds of refill the bucket is short of full after this request (its TAT minus
+    /// now).
+    pub(crate) debt: u64,
 }
 
 impl BucketStatus {
     /// The bucket capacity (the per-minute limit).
     #[must_use]
     pub const fn limit(&self) -> u32 {
-        self.limit
+        self.quota.burst_size().get()
     }
 
-    /// Whole tokens left after this request.
+    /// Whole tokens left after this request (for a refused request: left now, since it took
+    /// nothing).
     #[must_use]
     pub const fn remaining(&self) -> u32 {
-        crate::bucket::whole_tokens(self.slack, self.interval)
+        let slack = self.quota.capacity_nanos().saturating_sub(self.debt());
+        crate::bucket::whole_tokens(slack, self.quota.interval_nanos())
     }
 
     /// Time until the bucket is full again.
     #[must_use]
     pub const fn reset_after(&self) -> Duration {
-        Duration::from_nanos(self.reset_after)
+        Duration::from_nanos(self.debt())
     }
 
     /// The quota's window: the time an empty bucket takes to fill.
     #[must_use]
     pub const fn window(&self) -> Duration {
-        Duration::from_nanos(self.interval.saturating_mul(self.limit as u64))
+        self.quota.window()
+    }
+
+    const fn debt(&self) -> u64 {
+        self.debt
     }
 }
 
@@ -129,7 +134,7 @@ impl Decision {
     /// The bucket capacity (`X-RateLimit-Limit`).
     #[must_use]
     pub fn limit(&self) -> Option<u32> {
-        self.bucket.map(|b| b.limit)
+        self.bucket.map(|b| b.limit())
     }
 
     /// Whole tokens left after this request (`X-RateLimit-Remaining`).
@@ -149,7 +154,7 @@ impl Decision {
     #[must_use]
     pub fn reset_at_unix_secs(&self) -> Option<u64> {
         self.bucket.map(|b| {
-            let at = self.unix_now.saturating_add(b.reset_after);
+            let at = self.unix_now.saturating_add(b.debt());
             at.div_ceil(1_000_000_000)
         })
     }
@@ -199,10 +204,8 @@ mod tests {
             class: EndpointClass::WriteLight,
             tier: Tier::Standard,
             bucket: Some(BucketStatus {
-                limit: 60,
-                slack: 0,
-                interval: 1_000_000_000,
-                reset_after: 60_500_000_000,
+                quota: Quota::per_minute(core::num::NonZeroU32::new(60).unwrap()),
+                debt: 60_500_000_000,
             }),
             daily: None,
             retry_after: retry_after.as_nanos() as u64,

@@ -28,9 +28,9 @@ pub use builder::KeyedLimiterBuilder;
 
 use core::fmt;
 use core::hash::{BuildHasher, Hash};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use parking_lot::{Mutex, MutexGuard};
 
-use crate::bucket::{self, BucketOutcome};
+use crate::bucket;
 use crate::daily::{self, DailyCounter};
 use crate::table::{self, DAILY_TAG, Full, Idleness, Table};
 use crate::{
@@ -115,6 +115,7 @@ where
 
     /// Checks one request now. Allowed requests take a token (and count against the daily cap);
     /// denied requests change nothing.
+    #[inline(always)]
     pub fn check(&self, request: &Request<K>) -> Decision {
         self.check_at(request, self.clock.now())
     }
@@ -122,8 +123,47 @@ where
     /// Checks one request at `now` (a reading of this limiter's clock), for callers that read
     /// the clock once per request. `now` earlier than state already recorded is treated as no
     /// time having passed, never as a refill.
+    #[inline(always)]
     pub fn check_at(&self, request: &Request<K>, now: Nanos) -> Decision {
         let unix_now = self.clock.unix_nanos(now);
+        let (Some(quota), None) = (request.limits.quota, request.limits.daily_cap) else {
+            return self.check_general(request, now, unix_now);
+        };
+        // The fast path: a bucket that already exists and no daily cap.
+        let hash = self.hasher.hash_one(request.key);
+        let tag = table::bucket_tag(request.class.index());
+        let mut table = self.shard(hash);
+        let Some(i) = table.find(&request.key, tag, hash) else {
+            drop(table);
+            return self.check_general(request, now, unix_now);
+        };
+        let tat = Nanos::new(table.value(i));
+        match bucket::admit(tat, now, quota) {
+            Some(new_tat) => {
+                table.set(i, new_tat.as_u64());
+                drop(table);
+                Decision {
+                    denial: None,
+                    class: request.class,
+                    tier: request.tier.clone(),
+                    bucket: Some(bucket_status(quota, new_tat, now)),
+                    daily: None,
+                    retry_after: 0,
+                    unix_now,
+                }
+            }
+            None => {
+                drop(table);
+                let bucket = bucket_status(quota, tat, now);
+                let wait = bucket::wait(tat, now, quota);
+                denied(request, Denial::Bucket, bucket, None, wait, unix_now)
+            }
+        }
+    }
+
+    /// Every case: unlimited, daily cap, new entries, the entry cap.
+    #[inline(never)]
+    fn check_general(&self, request: &Request<K>, now: Nanos, unix_now: u64) -> Decision {
         let Some(quota) = request.limits.quota else {
             return Decision::allowed_unlimited(request.class, request.tier.clone(), unix_now);
         };
@@ -134,7 +174,7 @@ where
 
         let found = table.find(key, tag, hash);
         let tat = found.map_or(Nanos::ZERO, |i| Nanos::new(table.value(i)));
-        let (outcome, new_tat) = bucket::evaluate(tat, now, quota);
+        let new_tat = bucket::admit(tat, now, quota);
 
         let mut daily = None;
         if let Some(cap) = request.limits.daily_cap {
@@ -149,35 +189,26 @@ where
             };
             if used >= cap.get() {
                 drop(table);
-                let wait = if outcome.allowed {
-                    status.reset_after
-                } else {
-                    status.reset_after.max(outcome.retry_after)
-                };
-                let bucket = unconsumed(&outcome, quota, tat, now);
-                let decision = denied(request, Denial::DailyCap, Some(bucket), wait, unix_now);
-                return Decision {
-                    daily: Some(status),
-                    ..decision
-                };
+                let wait = status.reset_after.max(bucket::wait(tat, now, quota));
+                let bucket = bucket_status(quota, tat, now);
+                return denied(
+                    request,
+                    Denial::DailyCap,
+                    bucket,
+                    Some(status),
+                    wait,
+                    unix_now,
+                );
             }
             daily = Some((at, today, used, status));
         }
 
         let Some(new_tat) = new_tat else {
             drop(table);
-            let bucket = Some(status_of(&outcome, quota));
-            let decision = denied(
-                request,
-                Denial::Bucket,
-                bucket,
-                outcome.retry_after,
-                unix_now,
-            );
-            return Decision {
-                daily: daily.map(|(.., status)| status),
-                ..decision
-            };
+            let bucket = bucket_status(quota, tat, now);
+            let wait = bucket::wait(tat, now, quota);
+            let daily = daily.map(|(.., status)| status);
+            return denied(request, Denial::Bucket, bucket, daily, wait, unix_now);
         };
 
         let mut bucket_at = found;
@@ -190,7 +221,11 @@ where
                 Err(Full { until }) => {
                     drop(table);
                     let wait = until.saturating_sub(now.as_u64());
-                    return denied(request, Denial::Saturated, None, wait, unix_now);
+                    return Decision {
+                        denial: Some(Denial::Saturated),
+                        retry_after: wait,
+                        ..Decision::allowed_unlimited(request.class, request.tier.clone(), unix_now)
+                    };
                 }
                 Ok(true) => {
                     bucket_at = table.find(key, tag, hash);
@@ -227,7 +262,7 @@ where
             denial: None,
             class: request.class,
             tier: request.tier.clone(),
-            bucket: Some(status_of(&outcome, quota)),
+            bucket: Some(bucket_status(quota, new_tat, now)),
             daily: daily_status,
             retry_after: 0,
             unix_now,
@@ -287,12 +322,13 @@ where
     }
 }
 
-/// A refusal: nothing was taken. `retry_after` and `unix_now` are in nanoseconds.
-#[cold]
+/// A refusal by the bucket or the daily cap: nothing was taken. `retry_after` and `unix_now`
+/// are in nanoseconds.
 fn denied<K>(
     request: &Request<K>,
     denial: Denial,
-    bucket: Option<BucketStatus>,
+    bucket: BucketStatus,
+    daily: Option<DailyStatus>,
     retry_after: u64,
     unix_now: u64,
 ) -> Decision {
@@ -300,36 +336,27 @@ fn denied<K>(
         denial: Some(denial),
         class: request.class,
         tier: request.tier.clone(),
-        bucket,
-        daily: None,
+        bucket: Some(bucket),
+        daily,
         retry_after,
         unix_now,
     }
 }
 
 fn lock<K>(shard: &Shard<K>) -> MutexGuard<'_, Table<K>> {
-    // No code path panics while holding a shard, and every table state is consistent between
-    // calls, so a poisoned lock carries no broken invariant.
-    shard.0.lock().unwrap_or_else(PoisonError::into_inner)
+    // parking_lot's mutex does not poison: no code path panics while holding a shard, and
+    // every table state is consistent between calls.
+    shard.0.lock()
 }
 
-fn status_of(outcome: &BucketOutcome, quota: Quota) -> BucketStatus {
+/// The bucket as the response reports it: `tat` is the TAT after this request (unchanged if
+/// refused).
+#[inline]
+const fn bucket_status(quota: Quota, tat: Nanos, now: Nanos) -> BucketStatus {
     BucketStatus {
-        limit: quota.burst_size().get(),
-        slack: outcome.slack,
-        interval: outcome.interval,
-        reset_after: outcome.reset_after,
+        quota,
+        debt: tat.as_u64().saturating_sub(now.as_u64()),
     }
-}
-
-/// The bucket as it stands when the request was refused by something else: nothing taken.
-fn unconsumed(outcome: &BucketOutcome, quota: Quota, tat: Nanos, now: Nanos) -> BucketStatus {
-    let mut status = status_of(outcome, quota);
-    if outcome.allowed {
-        status.slack = status.slack.saturating_add(status.interval);
-        status.reset_after = tat.as_u64().saturating_sub(now.as_u64());
-    }
-    status
 }
 
 impl<K, C: fmt::Debug, S> fmt::Debug for KeyedLimiter<K, C, S> {

@@ -23,10 +23,6 @@ pub(crate) const VALUE_MAX: u64 = (1 << TAG_SHIFT) - 1;
 /// The smallest non-empty table.
 const MIN_CAPACITY: usize = 8;
 
-/// Slots compared at once at the start of every probe. The array has `GROUP - 1` slots more
-/// than there are home positions, so that first group never wraps.
-const GROUP: usize = 4;
-
 /// The tag of an endpoint class's bucket.
 pub(crate) const fn bucket_tag(class_index: usize) -> u8 {
     class_index as u8 + 1
@@ -109,61 +105,39 @@ impl<K: Copy + Eq> Table<K> {
         self.slots.len() * mem::size_of::<Slot<K>>()
     }
 
-    /// The first slot of `(hash, tag)`'s probe: in `[0, slots - GROUP + 1)`, so the first
-    /// group never wraps around the end of the array.
     #[inline]
-    fn home(hash: u64, tag: u8, slots: usize) -> usize {
-        let homes = slots.saturating_sub(GROUP - 1);
+    fn home(hash: u64, tag: u8, capacity: usize) -> usize {
         let mixed = (hash ^ u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .wrapping_mul(0xD6E8_FEB8_6659_FD93);
-        ((u128::from(mixed) * homes as u128) >> 64) as usize
+        ((u128::from(mixed) * capacity as u128) >> 64) as usize
     }
 
     /// Finds the entry `(key, tag)`; `hash` is the key's hash.
-    ///
-    /// The first [`GROUP`] slots of the probe are compared without branching on each slot, so
-    /// the one branch that follows ("found in the first group") is almost always predicted
-    /// right; a mispredicted branch after a cache miss would throw away the next request's
-    /// already-started memory access.
     #[inline]
     pub(crate) fn find(&self, key: &K, tag: u8, hash: u64) -> Found {
         let home = Self::home(hash, tag, self.slots.len());
-        let group: &[Slot<K>; GROUP] = self.slots.get(home..home + GROUP)?.try_into().ok()?;
-        let mut hits = 0u32;
-        let mut empties = 0u32;
-        for (j, slot) in group.iter().enumerate() {
-            let tag_eq = (slot.word >> TAG_SHIFT) as u8 == tag;
-            let key_eq = slot.key == *key;
-            hits |= u32::from(tag_eq & key_eq) << j;
-            empties |= u32::from(slot.word == 0) << j;
-        }
-        if hits != 0 {
-            // No entry sits beyond an empty slot of its probe, so the first hit is the entry.
-            return Some(home + hits.trailing_zeros() as usize);
-        }
-        if empties != 0 {
-            return None;
-        }
-        self.find_beyond(key, tag, home + GROUP)
-    }
-
-    /// The rest of a probe that did not end in its first group.
-    #[cold]
-    fn find_beyond(&self, key: &K, tag: u8, start: usize) -> Found {
-        let capacity = self.slots.len();
-        let mut i = start % capacity.max(1);
-        // At most 80 % full, so an empty slot ends every probe; the bound is belt and braces.
-        for _ in 0..capacity {
-            let slot = self.slots.get(i)?;
+        let (head, tail) = self.slots.split_at_checked(home)?;
+        // Probe from home to the end, then wrap to the start. At most 80 % full, so an empty
+        // slot ends every probe.
+        for (i, slot) in tail.iter().enumerate() {
+            if slot.word >> TAG_SHIFT == u64::from(tag) && slot.key == *key {
+                return Some(home + i);
+            }
             if slot.word == 0 {
                 return None;
             }
-            if (slot.word >> TAG_SHIFT) as u8 == tag && slot.key == *key {
+        }
+        Self::find_wrapped(head, key, tag)
+    }
+
+    #[cold]
+    fn find_wrapped(head: &[Slot<K>], key: &K, tag: u8) -> Found {
+        for (i, slot) in head.iter().enumerate() {
+            if slot.word >> TAG_SHIFT == u64::from(tag) && slot.key == *key {
                 return Some(i);
             }
-            i += 1;
-            if i == capacity {
-                i = 0;
+            if slot.word == 0 {
+                return None;
             }
         }
         None
@@ -280,7 +254,7 @@ impl<K: Copy + Eq> Table<K> {
 
     /// Rehashes the live entries into a table sized for `target` entries at 1/1.625 load.
     fn rebuild(&mut self, target: usize, idle: &Idleness, filler: K, hash: impl Fn(&K) -> u64) {
-        let capacity = target.saturating_mul(13).div_ceil(8).max(MIN_CAPACITY) + GROUP - 1;
+        let capacity = target.saturating_mul(13).div_ceil(8).max(MIN_CAPACITY);
         let empty = Slot {
             key: filler,
             word: 0,
@@ -373,7 +347,7 @@ mod tests {
             if k > 1_000 {
                 let slot = mem::size_of::<Slot<u64>>();
                 // Right after a rebuild for one more entry: 1.625 slots per entry, rounded up.
-                let most = slot * ((t.len() + 1).saturating_mul(13).div_ceil(8) + GROUP - 1);
+                let most = slot * (t.len() + 1).saturating_mul(13).div_ceil(8);
                 assert!(t.heap_bytes() <= most, "{} > {most}", t.heap_bytes());
                 // Never fuller than 80 %.
                 assert!(t.heap_bytes() * 4 >= slot * t.len() * 5);
