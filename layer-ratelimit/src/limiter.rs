@@ -45,7 +45,8 @@ pub type DefaultHashBuilder = foldhash::fast::RandomState;
 #[repr(align(64))]
 struct Shard<K>(Mutex<Table<K>>);
 
-/// A keyed, sharded, in-process rate limiter. See the [module docs](self) for the design.
+/// A keyed, sharded, in-process rate limiter; "The keyed table" in the [crate docs](crate)
+/// explains its design and memory bounds.
 ///
 /// ```
 /// use layer_ratelimit::{BucketKey, EndpointClass, FakeClock, KeyedLimiter, Request, Tier, TierTable};
