@@ -73,8 +73,10 @@ pub struct BucketOutcome {
     /// Capacity left after this request, in nanoseconds of refill (0 when refused).
     pub(crate) slack: u64,
     pub(crate) interval: u64,
-    pub(crate) reset_after: Duration,
-    pub(crate) retry_after: Option<Duration>,
+    /// Nanoseconds until full.
+    pub(crate) reset_after: u64,
+    /// Nanoseconds until a token, when refused.
+    pub(crate) retry_after: u64,
 }
 
 impl BucketOutcome {
@@ -94,14 +96,18 @@ impl BucketOutcome {
     /// Time until the bucket is full again.
     #[must_use]
     pub const fn reset_after(&self) -> Duration {
-        self.reset_after
+        Duration::from_nanos(self.reset_after)
     }
 
     /// On refusal, the exact time until the same request would be admitted; `None` if
     /// admitted.
     #[must_use]
     pub const fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        if self.allowed {
+            None
+        } else {
+            Some(Duration::from_nanos(self.retry_after))
+        }
     }
 }
 
@@ -123,8 +129,8 @@ pub(crate) fn evaluate(tat: Nanos, now: Nanos, quota: Quota) -> (BucketOutcome, 
             allowed: true,
             slack: capacity - debt,
             interval,
-            reset_after: Duration::from_nanos(debt),
-            retry_after: None,
+            reset_after: debt,
+            retry_after: 0,
         };
         (outcome, Some(Nanos::new(new_tat)))
     } else {
@@ -132,11 +138,26 @@ pub(crate) fn evaluate(tat: Nanos, now: Nanos, quota: Quota) -> (BucketOutcome, 
             allowed: false,
             slack: 0,
             interval,
-            reset_after: Duration::from_nanos(base - now),
-            retry_after: Some(Duration::from_nanos(debt - capacity)),
+            reset_after: base - now,
+            retry_after: debt - capacity,
         };
         (outcome, None)
     }
+}
+
+/// The hot-path GCRA step: the new TAT if a request at `now` is admitted, `None` if not.
+#[inline]
+pub(crate) fn admit(tat: Nanos, now: Nanos, quota: Quota) -> Option<Nanos> {
+    let now = now.as_u64();
+    let new_tat = tat.as_u64().max(now).saturating_add(quota.interval_nanos());
+    (new_tat - now <= quota.capacity_nanos()).then_some(Nanos::new(new_tat))
+}
+
+/// Nanoseconds until a request at `now` would be admitted (zero if it would be now).
+pub(crate) fn wait(tat: Nanos, now: Nanos, quota: Quota) -> u64 {
+    let now = now.as_u64();
+    let new_tat = tat.as_u64().max(now).saturating_add(quota.interval_nanos());
+    (new_tat - now).saturating_sub(quota.capacity_nanos())
 }
 
 /// Whole tokens in `slack` nanoseconds of capacity, saturating at `u32::MAX`.

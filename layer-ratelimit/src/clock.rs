@@ -56,8 +56,9 @@ pub trait Clock: Send + Sync {
     /// The current monotonic instant.
     fn now(&self) -> Nanos;
 
-    /// The wall-clock time at `at`, as a duration since the Unix epoch.
-    fn unix_time(&self, at: Nanos) -> Duration;
+    /// The wall-clock time at `at`, in nanoseconds since the Unix epoch (`u64` lasts until
+    /// the year 2554).
+    fn unix_nanos(&self, at: Nanos) -> u64;
 }
 
 /// The default clock: [`std::time::Instant`] for buckets.
@@ -69,7 +70,7 @@ pub trait Clock: Send + Sync {
 #[derive(Debug, Clone, Copy)]
 pub struct StdClock {
     origin: Instant,
-    origin_unix: Duration,
+    origin_unix: u64,
 }
 
 impl StdClock {
@@ -78,9 +79,11 @@ impl StdClock {
     pub fn new() -> Self {
         Self {
             origin: Instant::now(),
-            origin_unix: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or(Duration::ZERO),
+            origin_unix: duration_nanos(
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or(Duration::ZERO),
+            ),
         }
     }
 }
@@ -97,9 +100,9 @@ impl Clock for StdClock {
         Nanos(duration_nanos(self.origin.elapsed()))
     }
 
-    fn unix_time(&self, at: Nanos) -> Duration {
-        self.origin_unix
-            .saturating_add(Duration::from_nanos(at.as_u64()))
+    #[inline]
+    fn unix_nanos(&self, at: Nanos) -> u64 {
+        self.origin_unix.saturating_add(at.as_u64())
     }
 }
 
@@ -109,7 +112,7 @@ impl Clock for StdClock {
 #[derive(Debug, Clone, Default)]
 pub struct FakeClock {
     now: Arc<AtomicU64>,
-    origin_unix: Duration,
+    origin_unix: u64,
 }
 
 impl FakeClock {
@@ -124,7 +127,7 @@ impl FakeClock {
     pub fn starting_at_unix(unix: Duration) -> Self {
         Self {
             now: Arc::default(),
-            origin_unix: unix,
+            origin_unix: duration_nanos(unix),
         }
     }
 
@@ -151,9 +154,9 @@ impl Clock for FakeClock {
         Nanos(self.now.load(Ordering::Acquire))
     }
 
-    fn unix_time(&self, at: Nanos) -> Duration {
-        self.origin_unix
-            .saturating_add(Duration::from_nanos(at.as_u64()))
+    #[inline]
+    fn unix_nanos(&self, at: Nanos) -> u64 {
+        self.origin_unix.saturating_add(at.as_u64())
     }
 }
 
@@ -162,8 +165,8 @@ impl<C: Clock + ?Sized> Clock for Arc<C> {
         (**self).now()
     }
 
-    fn unix_time(&self, at: Nanos) -> Duration {
-        (**self).unix_time(at)
+    fn unix_nanos(&self, at: Nanos) -> u64 {
+        (**self).unix_nanos(at)
     }
 }
 
@@ -179,10 +182,7 @@ mod tests {
         assert_eq!(other.now(), Nanos::new(1_500_000_000));
         other.advance_to(Nanos::new(10));
         assert_eq!(clock.now(), Nanos::new(1_500_000_000));
-        assert_eq!(
-            clock.unix_time(clock.now()),
-            Duration::from_millis(1_001_500)
-        );
+        assert_eq!(clock.unix_nanos(clock.now()), 1_001_500_000_000);
     }
 
     #[test]
@@ -191,7 +191,7 @@ mod tests {
         let a = clock.now();
         let b = clock.now();
         assert!(b >= a);
-        let unix = clock.unix_time(b);
+        let unix = Duration::from_nanos(clock.unix_nanos(b));
         let system = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         assert!(system.abs_diff(unix) < Duration::from_secs(5));
     }

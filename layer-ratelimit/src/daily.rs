@@ -7,17 +7,16 @@
 use core::num::NonZeroU32;
 use std::time::Duration;
 
-const SECONDS_PER_DAY: u64 = 86_400;
+const NANOS_PER_DAY: u64 = 86_400 * 1_000_000_000;
 
-/// Days since 1970-01-01 (UTC) at Unix time `unix`.
-pub(crate) fn utc_day(unix: Duration) -> u32 {
-    u32::try_from(unix.as_secs() / SECONDS_PER_DAY).unwrap_or(u32::MAX)
+/// Days since 1970-01-01 (UTC) at `unix` nanoseconds since the epoch.
+pub(crate) const fn utc_day(unix: u64) -> u32 {
+    (unix / NANOS_PER_DAY) as u32
 }
 
-/// Time from `unix` until the next 00:00 UTC (a full day at exactly midnight).
-pub(crate) fn until_midnight(unix: Duration) -> Duration {
-    let next = (unix.as_secs() / SECONDS_PER_DAY + 1) * SECONDS_PER_DAY;
-    Duration::from_secs(next).saturating_sub(unix)
+/// Nanoseconds from `unix` until the next 00:00 UTC (a full day at exactly midnight).
+pub(crate) const fn until_midnight(unix: u64) -> u64 {
+    NANOS_PER_DAY - unix % NANOS_PER_DAY
 }
 
 /// One key's counter for one day.
@@ -58,7 +57,8 @@ impl DailyCounter {
 pub struct DailyStatus {
     pub(crate) limit: NonZeroU32,
     pub(crate) remaining: u32,
-    pub(crate) reset_after: Duration,
+    /// Nanoseconds until 00:00 UTC.
+    pub(crate) reset_after: u64,
 }
 
 impl DailyStatus {
@@ -77,7 +77,7 @@ impl DailyStatus {
     /// Time until the counter resets at 00:00 UTC.
     #[must_use]
     pub const fn reset_after(&self) -> Duration {
-        self.reset_after
+        Duration::from_nanos(self.reset_after)
     }
 }
 
@@ -87,17 +87,11 @@ mod tests {
 
     #[test]
     fn days_turn_at_utc_midnight() {
-        let midnight = Duration::from_secs(19_000 * SECONDS_PER_DAY);
-        assert_eq!(utc_day(midnight - Duration::from_nanos(1)), 18_999);
+        let midnight = 19_000 * NANOS_PER_DAY;
+        assert_eq!(utc_day(midnight - 1), 18_999);
         assert_eq!(utc_day(midnight), 19_000);
-        assert_eq!(
-            until_midnight(midnight - Duration::from_millis(1)),
-            Duration::from_millis(1)
-        );
-        assert_eq!(
-            until_midnight(midnight),
-            Duration::from_secs(SECONDS_PER_DAY)
-        );
+        assert_eq!(until_midnight(midnight - 1_000_000), 1_000_000);
+        assert_eq!(until_midnight(midnight), NANOS_PER_DAY);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::{DailyStatus, EndpointClass, Tier};
+use crate::{DailyStatus, EndpointClass, Quota, Tier};
 
 /// Which limit refused a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,35 +22,41 @@ pub enum Denial {
 /// The state of the endpoint class's bucket as a response reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BucketStatus {
-    pub(crate) limit: u32,
-    pub(crate) slack: u64,
-    pub(crate) interval: u64,
-    pub(crate) reset_after: Duration,
+    pub(crate) quota: Quota,
+    /// Nanoseconds of refill the bucket is short of full after this request (its TAT minus
+    /// now).
+    pub(crate) debt: u64,
 }
 
 impl BucketStatus {
     /// The bucket capacity (the per-minute limit).
     #[must_use]
     pub const fn limit(&self) -> u32 {
-        self.limit
+        self.quota.burst_size().get()
     }
 
-    /// Whole tokens left after this request.
+    /// Whole tokens left after this request (for a refused request: left now, since it took
+    /// nothing).
     #[must_use]
     pub const fn remaining(&self) -> u32 {
-        crate::bucket::whole_tokens(self.slack, self.interval)
+        let slack = self.quota.capacity_nanos().saturating_sub(self.debt());
+        crate::bucket::whole_tokens(slack, self.quota.interval_nanos())
     }
 
     /// Time until the bucket is full again.
     #[must_use]
     pub const fn reset_after(&self) -> Duration {
-        self.reset_after
+        Duration::from_nanos(self.debt())
     }
 
     /// The quota's window: the time an empty bucket takes to fill.
     #[must_use]
     pub const fn window(&self) -> Duration {
-        Duration::from_nanos(self.interval.saturating_mul(self.limit as u64))
+        self.quota.window()
+    }
+
+    const fn debt(&self) -> u64 {
+        self.debt
     }
 }
 
@@ -64,21 +70,27 @@ pub struct Decision {
     pub(crate) tier: Tier,
     pub(crate) bucket: Option<BucketStatus>,
     pub(crate) daily: Option<DailyStatus>,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) unix_now: Duration,
+    /// Nanoseconds until the request would be admitted; meaningful when denied.
+    pub(crate) retry_after: u64,
+    /// Wall-clock nanoseconds since the Unix epoch at the decision.
+    pub(crate) unix_now: u64,
 }
 
 impl Decision {
     /// An allowed decision for an unlimited tier or class: no bucket state at all.
     #[must_use]
     pub fn unlimited(class: EndpointClass, tier: Tier, unix_now: Duration) -> Self {
+        Self::allowed_unlimited(class, tier, crate::clock::duration_nanos(unix_now))
+    }
+
+    pub(crate) const fn allowed_unlimited(class: EndpointClass, tier: Tier, unix_now: u64) -> Self {
         Self {
             denial: None,
             class,
             tier,
             bucket: None,
             daily: None,
-            retry_after: None,
+            retry_after: 0,
             unix_now,
         }
     }
@@ -122,7 +134,7 @@ impl Decision {
     /// The bucket capacity (`X-RateLimit-Limit`).
     #[must_use]
     pub fn limit(&self) -> Option<u32> {
-        self.bucket.map(|b| b.limit)
+        self.bucket.map(|b| b.limit())
     }
 
     /// Whole tokens left after this request (`X-RateLimit-Remaining`).
@@ -134,43 +146,46 @@ impl Decision {
     /// Time until the bucket is full again.
     #[must_use]
     pub fn reset_after(&self) -> Option<Duration> {
-        self.bucket.map(|b| b.reset_after)
+        self.bucket.map(|b| b.reset_after())
     }
 
     /// Unix time in whole seconds, rounded up, at which the bucket is full again
     /// (`X-RateLimit-Reset`).
     #[must_use]
     pub fn reset_at_unix_secs(&self) -> Option<u64> {
-        self.bucket
-            .map(|b| ceil_secs(self.unix_now.saturating_add(b.reset_after)))
+        self.bucket.map(|b| {
+            let at = self.unix_now.saturating_add(b.debt());
+            at.div_ceil(1_000_000_000)
+        })
     }
 
     /// Wall-clock time of the decision, as a duration since the Unix epoch.
     #[must_use]
     pub const fn decided_at_unix(&self) -> Duration {
-        self.unix_now
+        Duration::from_nanos(self.unix_now)
     }
 
     /// On denial, the exact time until the same request would be admitted if nothing else
     /// happened in between; `None` if allowed.
     #[must_use]
     pub const fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        match self.denial {
+            Some(_) => Some(Duration::from_nanos(self.retry_after)),
+            None => None,
+        }
     }
 
     /// [`Decision::retry_after`] in milliseconds, rounded up (`details.retryAfterMs`).
     #[must_use]
     pub fn retry_after_ms(&self) -> Option<u64> {
-        self.retry_after.map(|d| {
-            let ms = d.as_nanos().div_ceil(1_000_000);
-            u64::try_from(ms).unwrap_or(u64::MAX)
-        })
+        self.denial.map(|_| self.retry_after.div_ceil(1_000_000))
     }
 
     /// [`Decision::retry_after`] in whole seconds, rounded up and at least 1 (`Retry-After`).
     #[must_use]
     pub fn retry_after_secs(&self) -> Option<u64> {
-        self.retry_after.map(|d| ceil_secs(d).max(1))
+        self.denial
+            .map(|_| self.retry_after.div_ceil(1_000_000_000).max(1))
     }
 }
 
@@ -189,14 +204,12 @@ mod tests {
             class: EndpointClass::WriteLight,
             tier: Tier::Standard,
             bucket: Some(BucketStatus {
-                limit: 60,
-                slack: 0,
-                interval: 1_000_000_000,
-                reset_after: Duration::from_millis(60_500),
+                quota: Quota::per_minute(core::num::NonZeroU32::new(60).unwrap()),
+                debt: 60_500_000_000,
             }),
             daily: None,
-            retry_after: Some(retry_after),
-            unix_now: Duration::from_millis(1_700_000_000_250),
+            retry_after: retry_after.as_nanos() as u64,
+            unix_now: 1_700_000_000_250_000_000,
         }
     }
 

@@ -171,7 +171,7 @@ impl JobsFull {
     pub fn into_decision(self, tier: Tier, unix_now: Duration) -> Decision {
         Decision {
             denial: Some(Denial::ConcurrentJobs),
-            retry_after: Some(self.retry_after),
+            retry_after: crate::clock::duration_nanos(self.retry_after),
             ..Decision::unlimited(EndpointClass::LongRunning, tier, unix_now)
         }
     }

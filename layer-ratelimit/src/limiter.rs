@@ -28,10 +28,9 @@ pub use builder::KeyedLimiterBuilder;
 
 use core::fmt;
 use core::hash::{BuildHasher, Hash};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use parking_lot::{Mutex, MutexGuard};
 
-use crate::bucket::{self, BucketOutcome};
+use crate::bucket;
 use crate::daily::{self, DailyCounter};
 use crate::table::{self, DAILY_TAG, Full, Idleness, Table};
 use crate::{
@@ -46,7 +45,8 @@ pub type DefaultHashBuilder = foldhash::fast::RandomState;
 #[repr(align(64))]
 struct Shard<K>(Mutex<Table<K>>);
 
-/// A keyed, sharded, in-process rate limiter. See the [module docs](self) for the design.
+/// A keyed, sharded, in-process rate limiter; "The keyed table" in the [crate docs](crate)
+/// explains its design and memory bounds.
 ///
 /// ```
 /// use layer_ratelimit::{BucketKey, EndpointClass, FakeClock, KeyedLimiter, Request, Tier, TierTable};
@@ -116,6 +116,7 @@ where
 
     /// Checks one request now. Allowed requests take a token (and count against the daily cap);
     /// denied requests change nothing.
+    #[inline(always)]
     pub fn check(&self, request: &Request<K>) -> Decision {
         self.check_at(request, self.clock.now())
     }
@@ -123,10 +124,49 @@ where
     /// Checks one request at `now` (a reading of this limiter's clock), for callers that read
     /// the clock once per request. `now` earlier than state already recorded is treated as no
     /// time having passed, never as a refill.
+    #[inline(always)]
     pub fn check_at(&self, request: &Request<K>, now: Nanos) -> Decision {
-        let unix_now = self.clock.unix_time(now);
+        let unix_now = self.clock.unix_nanos(now);
+        let (Some(quota), None) = (request.limits.quota, request.limits.daily_cap) else {
+            return self.check_general(request, now, unix_now);
+        };
+        // The fast path: a bucket that already exists and no daily cap.
+        let hash = self.hasher.hash_one(request.key);
+        let tag = table::bucket_tag(request.class.index());
+        let mut table = self.shard(hash);
+        let Some(i) = table.find(&request.key, tag, hash) else {
+            drop(table);
+            return self.check_general(request, now, unix_now);
+        };
+        let tat = Nanos::new(table.value(i));
+        match bucket::admit(tat, now, quota) {
+            Some(new_tat) => {
+                table.set(i, new_tat.as_u64());
+                drop(table);
+                Decision {
+                    denial: None,
+                    class: request.class,
+                    tier: request.tier.clone(),
+                    bucket: Some(bucket_status(quota, new_tat, now)),
+                    daily: None,
+                    retry_after: 0,
+                    unix_now,
+                }
+            }
+            None => {
+                drop(table);
+                let bucket = bucket_status(quota, tat, now);
+                let wait = bucket::wait(tat, now, quota);
+                denied(request, Denial::Bucket, bucket, None, wait, unix_now)
+            }
+        }
+    }
+
+    /// Every case: unlimited, daily cap, new entries, the entry cap.
+    #[inline(never)]
+    fn check_general(&self, request: &Request<K>, now: Nanos, unix_now: u64) -> Decision {
         let Some(quota) = request.limits.quota else {
-            return Decision::unlimited(request.class, request.tier.clone(), unix_now);
+            return Decision::allowed_unlimited(request.class, request.tier.clone(), unix_now);
         };
         let key = &request.key;
         let hash = self.hasher.hash_one(key);
@@ -135,7 +175,7 @@ where
 
         let found = table.find(key, tag, hash);
         let tat = found.map_or(Nanos::ZERO, |i| Nanos::new(table.value(i)));
-        let (outcome, new_tat) = bucket::evaluate(tat, now, quota);
+        let new_tat = bucket::admit(tat, now, quota);
 
         let mut daily = None;
         if let Some(cap) = request.limits.daily_cap {
@@ -149,32 +189,27 @@ where
                 reset_after: daily::until_midnight(unix_now),
             };
             if used >= cap.get() {
-                let wait = status
-                    .reset_after
-                    .max(outcome.retry_after.unwrap_or_default());
-                let bucket = unconsumed(&outcome, quota, tat, now);
-                let decision = self.denied(request, Denial::DailyCap, Some(bucket), wait, unix_now);
-                return Decision {
-                    daily: Some(status),
-                    ..decision
-                };
+                drop(table);
+                let wait = status.reset_after.max(bucket::wait(tat, now, quota));
+                let bucket = bucket_status(quota, tat, now);
+                return denied(
+                    request,
+                    Denial::DailyCap,
+                    bucket,
+                    Some(status),
+                    wait,
+                    unix_now,
+                );
             }
             daily = Some((at, today, used, status));
         }
 
         let Some(new_tat) = new_tat else {
-            let wait = outcome.retry_after.unwrap_or_default();
-            let decision = self.denied(
-                request,
-                Denial::Bucket,
-                Some(status_of(&outcome, quota)),
-                wait,
-                unix_now,
-            );
-            return Decision {
-                daily: daily.map(|(.., status)| status),
-                ..decision
-            };
+            drop(table);
+            let bucket = bucket_status(quota, tat, now);
+            let wait = bucket::wait(tat, now, quota);
+            let daily = daily.map(|(.., status)| status);
+            return denied(request, Denial::Bucket, bucket, daily, wait, unix_now);
         };
 
         let mut bucket_at = found;
@@ -185,8 +220,13 @@ where
             let additional = 1 + usize::from(needs_daily);
             match table.reserve(additional, &idle, *key, |k| self.hasher.hash_one(k)) {
                 Err(Full { until }) => {
-                    let wait = Nanos::new(until).saturating_since(now);
-                    return self.denied(request, Denial::Saturated, None, wait, unix_now);
+                    drop(table);
+                    let wait = until.saturating_sub(now.as_u64());
+                    return Decision {
+                        denial: Some(Denial::Saturated),
+                        retry_after: wait,
+                        ..Decision::allowed_unlimited(request.class, request.tier.clone(), unix_now)
+                    };
                 }
                 Ok(true) => {
                     bucket_at = table.find(key, tag, hash);
@@ -223,9 +263,9 @@ where
             denial: None,
             class: request.class,
             tier: request.tier.clone(),
-            bucket: Some(status_of(&outcome, quota)),
+            bucket: Some(bucket_status(quota, new_tat, now)),
             daily: daily_status,
-            retry_after: None,
+            retry_after: 0,
             unix_now,
         }
     }
@@ -237,7 +277,7 @@ where
     /// decision. It locks one shard at a time.
     pub fn sweep(&self) -> usize {
         let now = self.clock.now();
-        let idle = self.idleness(now, self.clock.unix_time(now));
+        let idle = self.idleness(now, self.clock.unix_nanos(now));
         self.shards
             .iter()
             .map(|s| lock(s).sweep(&idle, |k| self.hasher.hash_one(k)))
@@ -274,57 +314,50 @@ where
         }
     }
 
-    fn idleness(&self, now: Nanos, unix_now: Duration) -> Idleness {
+    fn idleness(&self, now: Nanos, unix_now: u64) -> Idleness {
         Idleness {
             now: now.as_u64(),
             today: daily::utc_day(unix_now),
-            midnight: now.saturating_add(daily::until_midnight(unix_now)).as_u64(),
+            midnight: now.as_u64().saturating_add(daily::until_midnight(unix_now)),
         }
     }
+}
 
-    fn denied(
-        &self,
-        request: &Request<K>,
-        denial: Denial,
-        bucket: Option<BucketStatus>,
-        retry_after: Duration,
-        unix_now: Duration,
-    ) -> Decision {
-        Decision {
-            denial: Some(denial),
-            class: request.class,
-            tier: request.tier.clone(),
-            bucket,
-            daily: None,
-            retry_after: Some(retry_after),
-            unix_now,
-        }
+/// A refusal by the bucket or the daily cap: nothing was taken. `retry_after` and `unix_now`
+/// are in nanoseconds.
+fn denied<K>(
+    request: &Request<K>,
+    denial: Denial,
+    bucket: BucketStatus,
+    daily: Option<DailyStatus>,
+    retry_after: u64,
+    unix_now: u64,
+) -> Decision {
+    Decision {
+        denial: Some(denial),
+        class: request.class,
+        tier: request.tier.clone(),
+        bucket: Some(bucket),
+        daily,
+        retry_after,
+        unix_now,
     }
 }
 
 fn lock<K>(shard: &Shard<K>) -> MutexGuard<'_, Table<K>> {
-    // No code path panics while holding a shard, and every table state is consistent between
-    // calls, so a poisoned lock carries no broken invariant.
-    shard.0.lock().unwrap_or_else(PoisonError::into_inner)
+    // parking_lot's mutex does not poison: no code path panics while holding a shard, and
+    // every table state is consistent between calls.
+    shard.0.lock()
 }
 
-fn status_of(outcome: &BucketOutcome, quota: Quota) -> BucketStatus {
+/// The bucket as the response reports it: `tat` is the TAT after this request (unchanged if
+/// refused).
+#[inline]
+const fn bucket_status(quota: Quota, tat: Nanos, now: Nanos) -> BucketStatus {
     BucketStatus {
-        limit: quota.burst_size().get(),
-        slack: outcome.slack,
-        interval: outcome.interval,
-        reset_after: outcome.reset_after,
+        quota,
+        debt: tat.as_u64().saturating_sub(now.as_u64()),
     }
-}
-
-/// The bucket as it stands when the request was refused by something else: nothing taken.
-fn unconsumed(outcome: &BucketOutcome, quota: Quota, tat: Nanos, now: Nanos) -> BucketStatus {
-    let mut status = status_of(outcome, quota);
-    if outcome.allowed {
-        status.slack = status.slack.saturating_add(status.interval);
-        status.reset_after = tat.saturating_since(now);
-    }
-    status
 }
 
 impl<K, C: fmt::Debug, S> fmt::Debug for KeyedLimiter<K, C, S> {

@@ -26,6 +26,8 @@ const NANOS_PER_SECOND: u64 = 1_000_000_000;
 pub struct Quota {
     burst: NonZeroU32,
     interval_ns: NonZeroU64,
+    /// burst × interval, saturating: precomputed because every check needs it.
+    capacity_ns: u64,
 }
 
 impl Quota {
@@ -56,10 +58,7 @@ impl Quota {
             return None;
         }
         match NonZeroU64::new(nanos as u64) {
-            Some(interval_ns) => Some(Self {
-                burst: NonZeroU32::MIN,
-                interval_ns,
-            }),
+            Some(interval_ns) => Some(Self::new(NonZeroU32::MIN, interval_ns)),
             None => None,
         }
     }
@@ -67,7 +66,7 @@ impl Quota {
     /// The same refill rate with a different capacity.
     #[must_use]
     pub const fn allow_burst(self, burst: NonZeroU32) -> Self {
-        Self { burst, ..self }
+        Self::new(burst, self.interval_ns)
     }
 
     /// The bucket capacity: the most requests admitted at one instant from a full bucket.
@@ -95,21 +94,25 @@ impl Quota {
 
     /// Capacity expressed as time: burst × interval, saturating.
     pub(crate) const fn capacity_nanos(&self) -> u64 {
-        self.interval_ns
-            .get()
-            .saturating_mul(self.burst.get() as u64)
+        self.capacity_ns
+    }
+
+    const fn new(burst: NonZeroU32, interval_ns: NonZeroU64) -> Self {
+        Self {
+            burst,
+            interval_ns,
+            capacity_ns: interval_ns.get().saturating_mul(burst.get() as u64),
+        }
     }
 
     const fn spread(period_ns: u64, n: NonZeroU32) -> Self {
         let n64 = n.get() as u64;
         let interval = period_ns.div_ceil(n64);
-        Self {
-            burst: n,
-            interval_ns: match NonZeroU64::new(interval) {
-                Some(i) => i,
-                None => NonZeroU64::MIN,
-            },
-        }
+        let interval_ns = match NonZeroU64::new(interval) {
+            Some(i) => i,
+            None => NonZeroU64::MIN,
+        };
+        Self::new(n, interval_ns)
     }
 }
 

@@ -28,6 +28,12 @@ pub(crate) const fn bucket_tag(class_index: usize) -> u8 {
     class_index as u8 + 1
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Slot<K> {
+    key: K,
+    word: u64,
+}
+
 /// Where an entry lives, when it exists.
 pub(crate) type Found = Option<usize>;
 
@@ -71,11 +77,7 @@ pub(crate) struct Full {
 /// One shard's table.
 #[derive(Debug)]
 pub(crate) struct Table<K> {
-    /// Keys and words in two parallel arrays: a lookup knows both addresses from the index
-    /// alone, so the two cache misses overlap instead of following one another, and a 16-byte
-    /// key never straddles a cache line.
-    keys: Box<[K]>,
-    words: Box<[u64]>,
+    slots: Box<[Slot<K>]>,
     len: usize,
     max_len: usize,
     /// While `Idleness::now` is before this, a full table stays full: skip the scan.
@@ -86,8 +88,7 @@ impl<K: Copy + Eq> Table<K> {
     /// An empty table that will hold at most `max_len` entries.
     pub(crate) fn new(max_len: usize) -> Self {
         Self {
-            keys: Box::new([]),
-            words: Box::new([]),
+            slots: Box::new([]),
             len: 0,
             max_len,
             full_until: 0,
@@ -101,7 +102,7 @@ impl<K: Copy + Eq> Table<K> {
 
     /// Bytes of slot storage allocated.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.keys.len() * mem::size_of::<K>() + self.words.len() * mem::size_of::<u64>()
+        self.slots.len() * mem::size_of::<Slot<K>>()
     }
 
     #[inline]
@@ -114,23 +115,29 @@ impl<K: Copy + Eq> Table<K> {
     /// Finds the entry `(key, tag)`; `hash` is the key's hash.
     #[inline]
     pub(crate) fn find(&self, key: &K, tag: u8, hash: u64) -> Found {
-        let capacity = self.words.len();
-        if capacity == 0 {
-            return None;
-        }
-        let mut i = Self::home(hash, tag, capacity);
-        // At most 80 % full, so an empty slot ends every probe; the bound is belt and braces.
-        for _ in 0..capacity {
-            let word = *self.words.get(i)?;
-            if word == 0 {
+        let home = Self::home(hash, tag, self.slots.len());
+        let (head, tail) = self.slots.split_at_checked(home)?;
+        // Probe from home to the end, then wrap to the start. At most 80 % full, so an empty
+        // slot ends every probe.
+        for (i, slot) in tail.iter().enumerate() {
+            if slot.word >> TAG_SHIFT == u64::from(tag) && slot.key == *key {
+                return Some(home + i);
+            }
+            if slot.word == 0 {
                 return None;
             }
-            if (word >> TAG_SHIFT) as u8 == tag && self.keys.get(i) == Some(key) {
+        }
+        Self::find_wrapped(head, key, tag)
+    }
+
+    #[cold]
+    fn find_wrapped(head: &[Slot<K>], key: &K, tag: u8) -> Found {
+        for (i, slot) in head.iter().enumerate() {
+            if slot.word >> TAG_SHIFT == u64::from(tag) && slot.key == *key {
                 return Some(i);
             }
-            i += 1;
-            if i == capacity {
-                i = 0;
+            if slot.word == 0 {
+                return None;
             }
         }
         None
@@ -139,33 +146,32 @@ impl<K: Copy + Eq> Table<K> {
     /// The value of the entry at `index` (from [`Table::find`]).
     #[inline]
     pub(crate) fn value(&self, index: usize) -> u64 {
-        self.words.get(index).map_or(0, |w| w & VALUE_MAX)
+        self.slots.get(index).map_or(0, |s| s.word & VALUE_MAX)
     }
 
     /// Overwrites the value of the entry at `index` (from [`Table::find`]).
     #[inline]
     pub(crate) fn set(&mut self, index: usize, value: u64) {
-        if let Some(word) = self.words.get_mut(index) {
-            *word = (*word & !VALUE_MAX) | value.min(VALUE_MAX);
+        if let Some(slot) = self.slots.get_mut(index) {
+            slot.word = (slot.word & !VALUE_MAX) | value.min(VALUE_MAX);
         }
     }
 
     /// Inserts `(key, tag)`, known to be absent, after [`Table::reserve`] made room.
     /// Returns `false` (and changes nothing) if there was no room.
     pub(crate) fn insert(&mut self, key: K, tag: u8, hash: u64, value: u64) -> bool {
-        let capacity = self.words.len();
-        if self.len + 1 >= capacity || self.keys.len() != capacity {
+        let capacity = self.slots.len();
+        if self.len + 1 >= capacity {
             return false;
         }
-        let new = (u64::from(tag) << TAG_SHIFT) | value.min(VALUE_MAX);
+        let word = (u64::from(tag) << TAG_SHIFT) | value.min(VALUE_MAX);
         let mut i = Self::home(hash, tag, capacity);
         loop {
-            let (Some(word), Some(slot_key)) = (self.words.get_mut(i), self.keys.get_mut(i)) else {
+            let Some(slot) = self.slots.get_mut(i) else {
                 return false;
             };
-            if *word == 0 {
-                *word = new;
-                *slot_key = key;
+            if slot.word == 0 {
+                *slot = Slot { key, word };
                 self.len += 1;
                 return true;
             }
@@ -189,7 +195,7 @@ impl<K: Copy + Eq> Table<K> {
         filler: K,
         hash: impl Fn(&K) -> u64,
     ) -> Result<bool, Full> {
-        let grow_at = self.words.len() / 5 * 4;
+        let grow_at = self.slots.len() / 5 * 4;
         let wanted = self.len + additional;
         if wanted <= grow_at && wanted <= self.max_len {
             return Ok(false);
@@ -202,10 +208,10 @@ impl<K: Copy + Eq> Table<K> {
         let kept = self.live(idle);
         if kept + additional > self.max_len {
             let until = self
-                .words
+                .slots
                 .iter()
-                .filter(|w| **w != 0)
-                .map(|w| idle.idle_at((w >> TAG_SHIFT) as u8, w & VALUE_MAX))
+                .filter(|s| s.word != 0)
+                .map(|s| idle.idle_at((s.word >> TAG_SHIFT) as u8, s.word & VALUE_MAX))
                 .min()
                 .unwrap_or(idle.now)
                 .max(idle.now.saturating_add(1));
@@ -224,13 +230,13 @@ impl<K: Copy + Eq> Table<K> {
         if dropped == 0 {
             return 0;
         }
-        match self.keys.first() {
-            Some(&filler) if kept > 0 => {
+        match self.slots.first() {
+            Some(first) if kept > 0 => {
+                let filler = first.key;
                 self.rebuild(kept, idle, filler, hash);
             }
             _ => {
-                self.keys = Box::new([]);
-                self.words = Box::new([]);
+                self.slots = Box::new([]);
                 self.len = 0;
             }
         }
@@ -238,23 +244,28 @@ impl<K: Copy + Eq> Table<K> {
     }
 
     fn live(&self, idle: &Idleness) -> usize {
-        self.words
+        self.slots
             .iter()
-            .filter(|w| **w != 0 && !idle.is_idle((*w >> TAG_SHIFT) as u8, *w & VALUE_MAX))
+            .filter(|s| {
+                s.word != 0 && !idle.is_idle((s.word >> TAG_SHIFT) as u8, s.word & VALUE_MAX)
+            })
             .count()
     }
 
     /// Rehashes the live entries into a table sized for `target` entries at 1/1.625 load.
     fn rebuild(&mut self, target: usize, idle: &Idleness, filler: K, hash: impl Fn(&K) -> u64) {
         let capacity = target.saturating_mul(13).div_ceil(8).max(MIN_CAPACITY);
-        let keys = mem::replace(&mut self.keys, vec![filler; capacity].into_boxed_slice());
-        let words = mem::replace(&mut self.words, vec![0; capacity].into_boxed_slice());
+        let empty = Slot {
+            key: filler,
+            word: 0,
+        };
+        let old = mem::replace(&mut self.slots, vec![empty; capacity].into_boxed_slice());
         self.len = 0;
-        for (key, word) in keys.iter().zip(words.iter()).filter(|(_, w)| **w != 0) {
-            let tag = (word >> TAG_SHIFT) as u8;
-            let value = word & VALUE_MAX;
+        for slot in old.iter().filter(|s| s.word != 0) {
+            let tag = (slot.word >> TAG_SHIFT) as u8;
+            let value = slot.word & VALUE_MAX;
             if !idle.is_idle(tag, value) {
-                self.insert(*key, tag, hash(key), value);
+                self.insert(slot.key, tag, hash(&slot.key), value);
             }
         }
     }
@@ -334,7 +345,7 @@ mod tests {
         for k in 0..100_000u64 {
             put(&mut t, k, 1, 1, 0).unwrap();
             if k > 1_000 {
-                let slot = 2 * mem::size_of::<u64>();
+                let slot = mem::size_of::<Slot<u64>>();
                 // Right after a rebuild for one more entry: 1.625 slots per entry, rounded up.
                 let most = slot * (t.len() + 1).saturating_mul(13).div_ceil(8);
                 assert!(t.heap_bytes() <= most, "{} > {most}", t.heap_bytes());

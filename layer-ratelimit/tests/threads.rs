@@ -45,12 +45,17 @@ fn moving_clock_admits_within_capacity_plus_refill() {
     let limiter = KeyedLimiter::builder().clock(clock.clone()).build();
     let request = request(quota);
     let admitted = AtomicU64::new(0);
+    let attempts = AtomicU64::new(0);
     let done = AtomicBool::new(false);
     thread::scope(|s| {
+        // Moves time 5 ms at a time, each step only after the workers made ten more attempts,
+        // so the schedule interleaves whatever the thread scheduler does.
         s.spawn(|| {
-            for _ in 0..200 {
+            for step in 1..=200u64 {
+                while attempts.load(Ordering::Acquire) < step * 10 {
+                    thread::yield_now();
+                }
                 clock.advance(Duration::from_millis(5));
-                thread::yield_now();
             }
             done.store(true, Ordering::Release);
         });
@@ -60,6 +65,7 @@ fn moving_clock_admits_within_capacity_plus_refill() {
                     if limiter.check(&request).is_allowed() {
                         admitted.fetch_add(1, Ordering::Relaxed);
                     }
+                    attempts.fetch_add(1, Ordering::AcqRel);
                 }
             });
         }
@@ -69,7 +75,11 @@ fn moving_clock_admits_within_capacity_plus_refill() {
     let bound = 50 + elapsed / quota.replenish_interval().as_nanos() as u64;
     let admitted = admitted.into_inner();
     assert!(admitted <= bound, "{admitted} > {bound}");
-    assert!(admitted >= 50, "at least the burst: {admitted}");
+    assert!(attempts.into_inner() >= 2_000);
+    assert!(
+        admitted >= 50,
+        "a full bucket admits at least its burst: {admitted}"
+    );
 }
 
 #[test]
