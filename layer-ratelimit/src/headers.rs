@@ -52,28 +52,7 @@ impl Decision {
             self.class().as_str().to_owned(),
         ));
         out.push(("x-ratelimit-tier", self.tier().as_str().to_owned()));
-        if let Some(bucket) = self.bucket() {
-            let window = (bucket.window().as_nanos() + 500_000_000) / 1_000_000_000;
-            let mut policy = format!("\"{}\";q={};w={window}", self.class(), bucket.limit());
-            let mut state = format!(
-                "\"{}\";r={};t={}",
-                self.class(),
-                bucket.remaining(),
-                ceil_secs(bucket.reset_after())
-            );
-            if let Some(daily) = self.daily() {
-                let _ = write!(
-                    policy,
-                    ", \"{DAILY_POLICY}\";q={};w={DAY_SECONDS}",
-                    daily.limit()
-                );
-                let _ = write!(
-                    state,
-                    ", \"{DAILY_POLICY}\";r={};t={}",
-                    daily.remaining(),
-                    ceil_secs(daily.reset_after())
-                );
-            }
+        if let Some((policy, state)) = self.ietf_fields() {
             out.push(("ratelimit-policy", policy));
             out.push(("ratelimit", state));
         }
@@ -83,16 +62,71 @@ impl Decision {
         out
     }
 
+    /// The IETF draft's `RateLimit-Policy` and `RateLimit` values, for a limited class.
+    fn ietf_fields(&self) -> Option<(String, String)> {
+        let bucket = self.bucket()?;
+        let window = (bucket.window().as_nanos() + 500_000_000) / 1_000_000_000;
+        let mut policy = format!("\"{}\";q={};w={window}", self.class(), bucket.limit());
+        let mut state = format!(
+            "\"{}\";r={};t={}",
+            self.class(),
+            bucket.remaining(),
+            ceil_secs(bucket.reset_after())
+        );
+        if let Some(daily) = self.daily() {
+            let _ = write!(
+                policy,
+                ", \"{DAILY_POLICY}\";q={};w={DAY_SECONDS}",
+                daily.limit()
+            );
+            let _ = write!(
+                state,
+                ", \"{DAILY_POLICY}\";r={};t={}",
+                daily.remaining(),
+                ceil_secs(daily.reset_after())
+            );
+        }
+        Some((policy, state))
+    }
+
     /// Writes the header set into `headers`, replacing earlier values of the same names.
+    ///
+    /// Same values as [`Decision::header_pairs`], written without the intermediate strings:
+    /// numbers go straight into header values and names are constants, since this runs on
+    /// every response.
     #[cfg(feature = "http")]
     pub fn write_headers(&self, headers: &mut http::HeaderMap) {
-        for (name, value) in self.header_pairs() {
-            // Names are static lower-case tokens and values are ASCII digits, known class
-            // names, validated tier names and quotes: conversion cannot fail, and a value that
-            // somehow did would be skipped rather than panic.
-            if let Ok(value) = http::HeaderValue::try_from(value) {
-                headers.insert(http::HeaderName::from_static(name), value);
+        use http::{HeaderName, HeaderValue};
+
+        const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+        const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+        const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+        const CLASS: HeaderName = HeaderName::from_static("x-ratelimit-endpoint-class");
+        const TIER: HeaderName = HeaderName::from_static("x-ratelimit-tier");
+        const POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+        const STATE: HeaderName = HeaderName::from_static("ratelimit");
+        const RETRY_AFTER: HeaderName = HeaderName::from_static("retry-after");
+
+        if let (Some(bucket), Some(reset)) = (self.bucket(), self.reset_at_unix_secs()) {
+            headers.insert(LIMIT, HeaderValue::from(bucket.limit()));
+            headers.insert(REMAINING, HeaderValue::from(bucket.remaining()));
+            headers.insert(RESET, HeaderValue::from(reset));
+        }
+        headers.insert(CLASS, HeaderValue::from_static(self.class().as_str()));
+        // Tier names are validated tokens, so conversion cannot fail; a value that somehow
+        // did would be skipped rather than panic.
+        if let Ok(tier) = HeaderValue::from_str(self.tier().as_str()) {
+            headers.insert(TIER, tier);
+        }
+        if let Some((policy, state)) = self.ietf_fields() {
+            for (name, value) in [(POLICY, policy), (STATE, state)] {
+                if let Ok(value) = HeaderValue::try_from(value) {
+                    headers.insert(name, value);
+                }
             }
+        }
+        if let Some(secs) = self.retry_after_secs() {
+            headers.insert(RETRY_AFTER, HeaderValue::from(secs));
         }
     }
 

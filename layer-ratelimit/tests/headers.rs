@@ -206,3 +206,27 @@ fn custom_tier_names_reach_the_header() {
         "unknown custom tier falls back to standard"
     );
 }
+
+#[cfg(feature = "http")]
+#[test]
+fn header_map_equals_the_pairs_for_every_tier_and_class() {
+    for tier in Tier::BUILT_IN {
+        for class in [
+            EndpointClass::ReadLight,
+            EndpointClass::WriteLight,
+            EndpointClass::LongRunning,
+        ] {
+            let (first, refused) = scenario(tier.clone(), class);
+            for decision in [first, refused] {
+                let mut from_pairs = http::HeaderMap::new();
+                for (name, value) in decision.header_pairs() {
+                    from_pairs.insert(
+                        http::HeaderName::from_static(name),
+                        http::HeaderValue::try_from(value).unwrap(),
+                    );
+                }
+                assert_eq!(decision.headers(), from_pairs, "{tier} {class}");
+            }
+        }
+    }
+}
