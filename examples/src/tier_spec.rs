@@ -62,11 +62,11 @@ fn parse_entry(
         EndpointClass::LongRunning,
     ];
     for (class, part) in classes.into_iter().zip(&parts) {
-        let quota = limit(part).map_err(|why| bad(why))?.map(Quota::per_minute);
+        let quota = limit(part).map_err(bad)?.map(Quota::per_minute);
         limits = limits.with_quota(class, quota);
     }
     if let Some(jobs) = parts.get(3) {
-        limits = limits.with_concurrent_jobs(limit(jobs).map_err(|why| bad(why))?);
+        limits = limits.with_concurrent_jobs(limit(jobs).map_err(bad)?);
     }
     Ok((tier, limits))
 }
