@@ -1,13 +1,12 @@
 //! The router: which routes exist, their endpoint classes, and the layers around them.
 //!
-//! Reading the layers from the inside out, a request to `GET /v1/whoami` meets:
+//! Reading the layers from the outside in, a request to `GET /v1/whoami` meets:
 //!
 //! 1. [`log_request`](super::access_log::log_request): starts the clock;
 //! 2. [`ensure_envelope`](super::envelope::ensure_envelope): answers for axum's own errors;
 //! 3. `AuthLayer`: the whole SPEC 4 order of checks. A rejected request stops here, with the
 //!    envelope, `X-Request-Id` and the rate-limit headers;
-//! 4. [`tag_caller`](super::access_log::tag_caller): notes the key's ids for the log line;
-//! 5. the handler, which receives the [`Principal`](layer_auth::Principal).
+//! 4. the handler, which receives the [`Principal`](layer_auth::Principal).
 //!
 //! `route_layer` (not `layer`) puts authentication on the routes only: a path that matches
 //! no route is a plain `404 NOT_FOUND` envelope, with or without a key.
@@ -16,7 +15,7 @@
 //! `read-light`, anything else `write-light`), and the job route is declared `long-running`
 //! explicitly, because a POST that starts a job looks like any other POST.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -29,9 +28,14 @@ use layer_ratelimit::EndpointClass;
 
 use super::{Auth, access_log, envelope, jobs, jobs::Jobs, projects, projects::Projects};
 
-/// What the demo handlers share.
+/// What the demo handlers share. axum clones the state for every request, so it is one
+/// `Arc`: a single reference count to bump, whatever it holds.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The contents of [`AppState`].
+#[derive(Debug)]
+pub struct Shared {
     /// The authenticator (handlers read the tier table through it).
     pub auth: Auth,
     /// The demo projects.
@@ -40,13 +44,21 @@ pub struct AppState {
     pub jobs: Jobs,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 /// The real app: every route behind `AuthLayer`.
 pub fn router(auth: Auth, job_hold: Duration) -> Router {
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         auth: auth.clone(),
         projects: Projects::default(),
         jobs: Jobs::new(job_hold),
-    };
+    }));
 
     // read-light (GET) and write-light (POST, PATCH, DELETE), by method.
     let by_method = Router::new()
@@ -57,13 +69,11 @@ pub fn router(auth: Auth, job_hold: Duration) -> Router {
             patch(projects::rename).delete(projects::delete),
         )
         .route("/v1/jobs/{id}", get(jobs::status))
-        .route_layer(from_fn(access_log::tag_caller))
         .route_layer(AuthLayer::new(auth.clone()));
 
     // long-running: the POST that starts a job.
     let long_running = Router::new()
         .route("/v1/jobs", post(jobs::start))
-        .route_layer(from_fn(access_log::tag_caller))
         .route_layer(AuthLayer::new(auth).class(EndpointClass::LongRunning));
 
     by_method
@@ -74,24 +84,13 @@ pub fn router(auth: Auth, job_hold: Duration) -> Router {
 }
 
 /// BENCHMARK ONLY: `GET /v1/whoami` answering `body` to anyone, with no authentication, for
-/// measuring what authentication costs. Everything else is `404`.
+/// measuring what authentication costs. The handler does the same work as the real one
+/// (serialize a [`Whoami`] per request) and the same outer layers run; only `AuthLayer` is
+/// missing. Everything else is `404`.
 pub fn unauthenticated(body: Whoami) -> Router {
-    let body = body.into_http_response();
-    let (parts, bytes) = body.into_parts();
-    let bytes = axum::body::Bytes::from(bytes);
-    let content_type = parts.headers.get(http::header::CONTENT_TYPE).cloned();
     let handler = move || {
-        let bytes = bytes.clone();
-        let content_type = content_type.clone();
-        async move {
-            let mut response = bytes.into_response();
-            if let Some(content_type) = content_type {
-                response
-                    .headers_mut()
-                    .insert(http::header::CONTENT_TYPE, content_type);
-            }
-            response
-        }
+        let body = body.clone();
+        async move { body.into_response() }
     };
     Router::new()
         .route("/v1/whoami", get(handler))

@@ -15,7 +15,7 @@ use layer_errors::{ApiError, ErrorCode, REQUEST_ID_HEADER, RequestId};
 /// Middleware: see the [module](self) docs.
 pub async fn ensure_envelope(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let uri = request.uri().clone();
     let mut response = next.run(request).await;
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
@@ -26,11 +26,13 @@ pub async fn ensure_envelope(request: Request, next: Next) -> Response {
 
     if is_error && !is_json {
         let error = match status {
-            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
-                ApiError::new(ErrorCode::NotFound, format!("no route for {method} {path}"))
-            }
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+                ErrorCode::NotFound,
+                format!("no route for {method} {}", uri.path()),
+            ),
             _ if status.is_server_error() => ApiError::internal(format!(
-                "{method} {path} answered {status} without an envelope"
+                "{method} {} answered {status} without an envelope",
+                uri.path()
             )),
             _ => ApiError::new(
                 ErrorCode::Validation,
