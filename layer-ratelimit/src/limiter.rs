@@ -46,7 +46,8 @@ pub type DefaultHashBuilder = foldhash::fast::RandomState;
 #[repr(align(64))]
 struct Shard<K>(Mutex<Table<K>>);
 
-/// A keyed, sharded, in-process rate limiter. See the [module docs](self) for the design.
+/// A keyed, sharded, in-process rate limiter (the design is described in the source of its
+/// private `limiter` module).
 ///
 /// ```
 /// use layer_ratelimit::{BucketKey, EndpointClass, FakeClock, KeyedLimiter, Request, Tier, TierTable};
