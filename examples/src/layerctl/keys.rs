@@ -61,7 +61,12 @@ pub async fn run(admin: &Admin, command: KeyCommand, out: &Output) -> Result<Exi
         }
         KeyCommand::Revoke { id } => {
             let record = admin.revoke_key(id).await.map_err(|e| not_found(e, id))?;
-            changed(out, &record, "revoked: every request with it now gets 401");
+            changed(
+                out,
+                &record,
+                "revoked: every request with it now gets 401",
+                "once its cached record expires (--record-ttl-ms)",
+            );
         }
         KeyCommand::Kill { id } => {
             let record = admin
@@ -72,6 +77,7 @@ pub async fn run(admin: &Admin, command: KeyCommand, out: &Output) -> Result<Exi
                 out,
                 &record,
                 "killed: every request with it now gets 503 KILL_SWITCH",
+                "at its next switch refresh (--refresh-ms)",
             );
         }
         KeyCommand::Unkill { id } => {
@@ -79,7 +85,12 @@ pub async fn run(admin: &Admin, command: KeyCommand, out: &Output) -> Result<Exi
                 .set_key_killed(id, false)
                 .await
                 .map_err(|e| not_found(e, id))?;
-            changed(out, &record, "un-killed: it works again");
+            changed(
+                out,
+                &record,
+                "un-killed: it works again",
+                "at its next switch refresh and once its cached record expires",
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -119,11 +130,11 @@ fn not_found(error: layer_auth::Error, id: impl std::fmt::Display) -> Failure {
     }
 }
 
-fn changed(out: &Output, record: &KeyRecord, what: &str) {
+fn changed(out: &Output, record: &KeyRecord, what: &str, when: &str) {
     out.result(
         || {
             format!(
-                "Key {} ({}) {what}.\nA running partner-api sees this within its refresh interval.\n",
+                "Key {} ({}) {what}.\nA running partner-api sees this {when}.\n",
                 record.id,
                 record.masked()
             )

@@ -66,7 +66,7 @@ pub async fn run(admin: &Admin, command: OrgCommand, out: &Output) -> Result<Exi
             out.result(
                 || {
                     format!(
-                        "{} ({}): {what}.\nA running partner-api sees this within its refresh interval.\n",
+                        "{} ({}): {what}.\nA running partner-api sees this at its next switch refresh (--refresh-ms).\n",
                         organization.name, organization.id
                     )
                 },
