@@ -158,6 +158,7 @@ fn kill_revoke_and_switches_made_by_the_cli_reach_the_server() {
     // Logs carry key ids, never keys.
     let logs = server.logs();
     assert!(logs.contains(&id), "the key record id is logged");
+    assert!(logs.contains(&key[8..24]), "the public key id is logged");
     for secret in [&key, &first_key] {
         assert!(!logs.contains(&secret[25..]), "a secret reached the logs");
     }

@@ -2,7 +2,8 @@
 //!
 //! [`log_request`] runs outermost and writes the line: method, path (never the query
 //! string, where a careless client might put a key), status, request id, latency, and, when
-//! the request authenticated, the key record id and organization id. It learns the caller
+//! the request authenticated, the key record id (`apiKeyId`), the public key id segment and
+//! the organization id. It learns the caller
 //! from the response: `AuthLayer` leaves the [`Principal`] in the response's extensions, as it
 //! leaves the [`ApiError`] of a rejection. A `5xx` logs its cause, which the response body
 //! never shows.
@@ -33,16 +34,17 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let caller = response.extensions().get::<Principal>();
     let api_key_id = caller.map(|p| display(p.key_record_id()));
     let organization_id = caller.map(|p| display(p.organization_id()));
+    let key_id = caller.and_then(Principal::key_id).map(display);
     let error = response.extensions().get::<ApiError>();
     let code = error.map(|e| e.code().as_str());
 
     if status >= 500 {
         // The cause (in `Debug`) is for us; the client got the generic message.
-        tracing::error!(%method, path, status, request_id, micros, api_key_id, organization_id,
-            code, cause = ?error, "request failed");
+        tracing::error!(%method, path, status, request_id, micros, api_key_id, key_id,
+            organization_id, code, cause = ?error, "request failed");
     } else {
-        tracing::info!(%method, path, status, request_id, micros, api_key_id, organization_id,
-            code, "request");
+        tracing::info!(%method, path, status, request_id, micros, api_key_id, key_id,
+            organization_id, code, "request");
     }
     response
 }
