@@ -3,10 +3,9 @@
 //! [`log_request`] runs outermost and writes the line: method, path (never the query
 //! string, where a careless client might put a key), status, request id, latency, and, when
 //! the request authenticated, the key record id (`apiKeyId`), the public key id segment and
-//! the organization id. It learns the caller
-//! from the response: `AuthLayer` leaves the [`Principal`] in the response's extensions, as it
-//! leaves the [`ApiError`] of a rejection. A `5xx` logs its cause, which the response body
-//! never shows.
+//! the organization id. It learns the caller from the response: `AuthLayer` leaves the
+//! [`Principal`] in the response's extensions, as it leaves the [`ApiError`] of a rejection.
+//! A `5xx` logs its cause, which the response body never shows.
 
 use std::time::Instant;
 
