@@ -542,3 +542,55 @@ async fn a_flood_of_wrong_secrets_does_not_make_cached_requests_wait_for_bcrypt(
         during.as_secs_f64() / quiet.as_secs_f64()
     );
 }
+
+#[tokio::test]
+async fn middleware_outside_the_layer_sees_the_principal_on_the_response() {
+    let h = harness().await;
+    let auth = h.auth.clone();
+    // An access-log-like middleware outside `AuthLayer`: it can only learn the caller from
+    // the response.
+    let app = Router::new()
+        .route("/v1/whoami", get(whoami))
+        .layer(AuthLayer::new(auth))
+        .layer(axum::middleware::from_fn(
+            |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                let mut response = next.run(request).await;
+                let caller = response
+                    .extensions()
+                    .get::<Principal>()
+                    .map(|p| p.key_record_id().to_string());
+                if let Some(caller) = caller {
+                    response
+                        .headers_mut()
+                        .insert("x-test-caller", caller.parse().unwrap());
+                }
+                response
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let client = reqwest::Client::new();
+    let ok = client
+        .get(format!("{base}/v1/whoami"))
+        .header("x-api-key", h.secret())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let expected = h.key.record.id.to_string();
+    assert_eq!(
+        ok.headers()
+            .get("x-test-caller")
+            .and_then(|v| v.to_str().ok()),
+        Some(expected.as_str())
+    );
+    let refused = client
+        .get(format!("{base}/v1/whoami"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert!(refused.headers().get("x-test-caller").is_none());
+}

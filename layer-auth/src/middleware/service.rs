@@ -70,9 +70,14 @@ where
                 .await
             {
                 Ok(authenticated) => {
-                    request.extensions_mut().insert(authenticated.principal);
+                    request
+                        .extensions_mut()
+                        .insert(authenticated.principal.clone());
                     request.extensions_mut().insert(request_id);
                     let mut response = inner.call(request).await?;
+                    // For middleware outside this layer (an access log): who the caller was.
+                    // Extensions are never sent.
+                    response.extensions_mut().insert(authenticated.principal);
                     let headers = response.headers_mut();
                     // A handler that answered with its own error envelope already set the id
                     // its body carries; keep the header and body in agreement.
