@@ -3,6 +3,8 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod authenticator;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 #[cfg(feature = "axum")]
 mod extract;
