@@ -82,6 +82,23 @@ struct Inner<S, B> {
     bcrypt: BcryptPool,
     last_used: LastUsed,
     billing_min_tier: Tier,
+    on_change: Option<ChangeHook>,
+}
+
+/// Called with every change made through an authenticator, to propagate it.
+#[derive(Clone)]
+pub(crate) struct ChangeHook(Arc<dyn Fn(crate::Change) + Send + Sync>);
+
+impl ChangeHook {
+    pub(crate) fn call(&self, change: crate::Change) {
+        (self.0)(change);
+    }
+}
+
+impl std::fmt::Debug for ChangeHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangeHook")
+    }
 }
 
 /// The `401` message for unknown key ids and wrong secrets alike.

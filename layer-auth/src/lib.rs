@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod authenticator;
+mod change;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
@@ -21,6 +22,7 @@ mod whoami;
 pub use authenticator::{
     Authenticated, Authenticator, Builder, CreatedKey, Rejection, write_success_headers,
 };
+pub use change::{Change, ChangeParseError};
 pub use error::{Error, Result};
 pub use ids::{KeyRecordId, OrgId, WorkspaceId};
 pub use last_used::LastUsed;

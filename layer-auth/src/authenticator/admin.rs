@@ -11,7 +11,7 @@ use layer_ratelimit::{Backend, BucketKey};
 
 use super::Authenticator;
 use crate::{
-    Credential, KeyRecord, KeyRecordId, KeyStore, NewKey, OrgId, Organization, Result,
+    Change, Credential, KeyRecord, KeyRecordId, KeyStore, NewKey, OrgId, Organization, Result,
     store::StoreError, switches::StoreSwitches,
 };
 
@@ -114,6 +114,7 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     pub async fn revoke_key(&self, id: KeyRecordId) -> Result<KeyRecord> {
         let record = self.inner.store.revoke_key(id, SystemTime::now()).await?;
         self.forget(&record);
+        self.made(Change::KeyRevoked { key: id });
         Ok(record)
     }
 
@@ -124,8 +125,8 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     /// [`StoreError::NotFound`] for an unknown key; the store's error.
     pub async fn set_key_killed(&self, id: KeyRecordId, killed: bool) -> Result<KeyRecord> {
         let record = self.inner.store.set_key_kill_switch(id, killed).await?;
-        self.flip(Target::Key(id.into()), killed);
         self.forget(&record);
+        self.made(Change::KeyKilled { key: id, killed });
         Ok(record)
     }
 
@@ -136,9 +137,7 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     /// [`StoreError::NotFound`] for an unknown organization; the store's error.
     pub async fn set_org_access_revoked(&self, id: OrgId, revoked: bool) -> Result<Organization> {
         let organization = self.inner.store.set_api_access_revoked(id, revoked).await?;
-        self.flip(Target::Org(id.into()), revoked);
-        self.inner.partner_records.remove_organization(id);
-        self.inner.legacy_records.remove_organization(id);
+        self.made(Change::OrgAccessRevoked { org: id, revoked });
         Ok(organization)
     }
 
@@ -149,8 +148,39 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
     /// The store's error.
     pub async fn set_global_kill_switch(&self, on: bool) -> Result<()> {
         self.inner.store.set_global_kill_switch(on).await?;
-        self.flip(Target::Global, on);
+        self.made(Change::Global { on });
         Ok(())
+    }
+
+    /// Applies a change made through another instance (received from a propagation channel):
+    /// updates the kill-switch view and drops the cached records it affects, without writing
+    /// the store (the other instance already did). Takes effect for the very next request.
+    ///
+    /// A revoked key's cached verification may outlive this; it is harmless, because the
+    /// record (fetched fresh once dropped here) is checked for revocation before the
+    /// verification cache is consulted.
+    pub fn apply_change(&self, change: Change) {
+        match change {
+            Change::KeyKilled { key, killed } => {
+                self.flip(Target::Key(key.into()), killed);
+                self.forget_record(key);
+            }
+            Change::KeyRevoked { key } => self.forget_record(key),
+            Change::OrgAccessRevoked { org, revoked } => {
+                self.flip(Target::Org(org.into()), revoked);
+                self.inner.partner_records.remove_organization(org);
+                self.inner.legacy_records.remove_organization(org);
+            }
+            Change::Global { on } => self.flip(Target::Global, on),
+        }
+    }
+
+    /// A change made through this instance: apply it here, then tell the others.
+    fn made(&self, change: Change) {
+        self.apply_change(change);
+        if let Some(hook) = &self.inner.on_change {
+            hook.call(change);
+        }
     }
 
     /// Reloads every switch from the store, picking up flips made by other instances.
@@ -218,7 +248,11 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
         if let Some(key_id) = record.key_id() {
             self.inner.verified.invalidate(&key_id);
         }
-        self.inner.partner_records.remove_key(record.id);
-        self.inner.legacy_records.remove_key(record.id);
+        self.forget_record(record.id);
+    }
+
+    fn forget_record(&self, id: KeyRecordId) {
+        self.inner.partner_records.remove_key(id);
+        self.inner.legacy_records.remove_key(id);
     }
 }

@@ -7,7 +7,7 @@ use layer_killswitch::{KillSwitch, StalePolicy};
 use layer_ratelimit::{Backend, BucketKey, KeyedLimiter, SharedTierTable, Tier, TierTable};
 
 use super::{
-    Authenticator, Inner, bcrypt_pool::BcryptPool, failed_attempts::FailedAttempts,
+    Authenticator, ChangeHook, Inner, bcrypt_pool::BcryptPool, failed_attempts::FailedAttempts,
     record_cache::RecordCache,
 };
 use crate::{KeyStore, LastUsed, Result, switches::load_switch_set};
@@ -29,6 +29,7 @@ pub struct Builder<S, B = KeyedLimiter> {
     switches_stale_after: Duration,
     stale_policy: StalePolicy,
     billing_min_tier: Tier,
+    on_change: Option<ChangeHook>,
 }
 
 impl<S: KeyStore> Builder<S> {
@@ -47,6 +48,7 @@ impl<S: KeyStore> Builder<S> {
             switches_stale_after: Duration::from_secs(60),
             stale_policy: StalePolicy::FailClosed,
             billing_min_tier: Tier::Standard,
+            on_change: None,
         }
     }
 }
@@ -68,6 +70,7 @@ impl<S: KeyStore, B: Backend<BucketKey>> Builder<S, B> {
             switches_stale_after: self.switches_stale_after,
             stale_policy: self.stale_policy,
             billing_min_tier: self.billing_min_tier,
+            on_change: self.on_change,
         }
     }
 
@@ -135,6 +138,18 @@ impl<S: KeyStore, B: Backend<BucketKey>> Builder<S, B> {
         }
     }
 
+    /// Calls `hook` with every [`Change`](crate::Change) made through the authenticator
+    /// (after the store is written and the change applied here), so it can be published to
+    /// the other instances, which pass it to
+    /// [`Authenticator::apply_change`]. The hook must not block: hand the change to a channel
+    /// or task.
+    pub fn on_change(self, hook: impl Fn(crate::Change) + Send + Sync + 'static) -> Self {
+        Self {
+            on_change: Some(ChangeHook(Arc::new(hook))),
+            ..self
+        }
+    }
+
     /// Loads the kill-switch view from the store and builds the authenticator.
     ///
     /// # Errors
@@ -162,6 +177,7 @@ impl<S: KeyStore, B: Backend<BucketKey>> Builder<S, B> {
                 bcrypt: BcryptPool::new(self.hasher, self.bcrypt_threads),
                 last_used: LastUsed::new(),
                 billing_min_tier: self.billing_min_tier,
+                on_change: self.on_change,
             }),
         })
     }
