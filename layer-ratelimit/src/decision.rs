@@ -33,13 +33,16 @@ pub struct BucketStatus {
 
 impl BucketStatus {
     /// A bucket of `quota` that is `reset_after` short of full, for backends that keep the
-    /// state elsewhere (a remote store) and report it back. `reset_after` is clamped to the
-    /// quota's window.
+    /// state elsewhere (a remote store) and report it back.
+    ///
+    /// `reset_after` may exceed the quota's window, as it does in the limiter when a bucket
+    /// filled under a slower quota is checked under a faster one (a tier change); no tokens
+    /// remain then.
     #[must_use]
     pub fn new(quota: Quota, reset_after: Duration) -> Self {
         Self {
             quota,
-            debt: crate::clock::duration_nanos(reset_after).min(quota.capacity_nanos()),
+            debt: crate::clock::duration_nanos(reset_after),
         }
     }
 
@@ -348,8 +351,9 @@ mod tests {
         let quota = Quota::per_minute(core::num::NonZeroU32::new(60).unwrap());
         let bucket = BucketStatus::new(quota, Duration::from_secs(2));
         assert_eq!(bucket.remaining(), 58);
-        let clamped = BucketStatus::new(quota, Duration::from_secs(3_600));
-        assert_eq!(clamped.reset_after(), Duration::from_secs(60));
+        let slower = BucketStatus::new(quota, Duration::from_secs(3_600));
+        assert_eq!(slower.reset_after(), Duration::from_secs(3_600));
+        assert_eq!(slower.remaining(), 0);
         let d = Decision::allowed(
             EndpointClass::WriteLight,
             Tier::Standard,
