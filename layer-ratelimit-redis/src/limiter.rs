@@ -158,7 +158,9 @@ impl RedisLimiter {
 
     fn local_now(&self) -> u64 {
         match &self.clock {
-            TimeSource::Redis => u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX),
+            TimeSource::Redis => {
+                u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+            }
             TimeSource::Pinned(clock) => clock.unix_nanos(clock.now()),
         }
     }
@@ -181,7 +183,12 @@ impl RedisLimiter {
             FailurePolicy::Propagate => return Err(error),
         };
         let (class, tier) = (request.class, request.tier.clone());
-        Ok(Decision::fallback(class, tier, retry_after, self.unix_now()))
+        Ok(Decision::fallback(
+            class,
+            tier,
+            retry_after,
+            self.unix_now(),
+        ))
     }
 }
 

@@ -50,7 +50,17 @@ pub(crate) fn decision(
     quota: Quota,
     reply: &[i64],
 ) -> Result<Decision> {
-    let &[verdict, now_s, now_ns, debt_s, debt_ns, wait_s, wait_ns, used] = reply else {
+    let &[
+        verdict,
+        now_s,
+        now_ns,
+        debt_s,
+        debt_ns,
+        wait_s,
+        wait_ns,
+        used,
+    ] = reply
+    else {
         return Err(Error::Reply);
     };
     let now = nanos(now_s, now_ns).ok_or(Error::Reply)?;
@@ -67,10 +77,24 @@ pub(crate) fn decision(
     let (class, tier) = (request.class, request.tier.clone());
     let denied = |denial, wait| {
         let wait = Duration::from_nanos(wait);
-        Decision::denied(denial, class, tier.clone(), Some(bucket), daily, wait, unix_now)
+        Decision::denied(
+            denial,
+            class,
+            tier.clone(),
+            Some(bucket),
+            daily,
+            wait,
+            unix_now,
+        )
     };
     match verdict {
-        0 => Ok(Decision::allowed(class, tier.clone(), bucket, daily, unix_now)),
+        0 => Ok(Decision::allowed(
+            class,
+            tier.clone(),
+            bucket,
+            daily,
+            unix_now,
+        )),
         1 => Ok(denied(Denial::Bucket, wait)),
         2 => Ok(denied(Denial::DailyCap, wait.max(until_midnight))),
         _ => Err(Error::Reply),
@@ -113,7 +137,10 @@ mod tests {
             &[0, 1, 0, 1, 0, 0, 0, 5][..],
             &[0, i64::MAX, i64::MAX, 1, 0, 0, 0, -1][..],
         ] {
-            assert!(matches!(decision(&r, q, reply), Err(Error::Reply)), "{reply:?}");
+            assert!(
+                matches!(decision(&r, q, reply), Err(Error::Reply)),
+                "{reply:?}"
+            );
         }
     }
 
@@ -131,7 +158,10 @@ mod tests {
     #[test]
     fn pairs_round_trip() {
         assert_eq!(pair(Duration::from_nanos(8_571_428_571)), (8, 571_428_571));
-        assert_eq!(unix_pair(1_700_000_000_250_000_000), (1_700_000_000, 250_000_000));
+        assert_eq!(
+            unix_pair(1_700_000_000_250_000_000),
+            (1_700_000_000, 250_000_000)
+        );
         assert_eq!(nanos(8, 571_428_571), Some(8_571_428_571));
     }
 }
