@@ -106,7 +106,13 @@ async fn keys_follow_the_layout_expire_and_unlimited_classes_stay_out() {
     let keys: Vec<String> = redis.keys(format!("{prefix}*")).await.unwrap();
     assert!(keys.is_empty(), "{keys:?}");
 
-    assert!(limiter.check(write(key, 60, 100)).await.unwrap().is_allowed());
+    assert!(
+        limiter
+            .check(write(key, 60, 100))
+            .await
+            .unwrap()
+            .is_allowed()
+    );
     let hex = "ab".repeat(16);
     let bucket = format!("{prefix}{{{hex}}}:write-light");
     let daily = format!("{prefix}{{{hex}}}:daily");
