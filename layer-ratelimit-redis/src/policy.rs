@@ -9,11 +9,12 @@ use std::time::Duration;
 /// [`is_fallback`](layer_ratelimit::Decision::is_fallback) is `true`, and the limiter counts
 /// it ([`Stats::fallbacks`](crate::Stats::fallbacks)) and keeps the cause
 /// ([`RedisLimiter::last_error`](crate::RedisLimiter::last_error)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailurePolicy {
     /// Admit the request, unchecked (the default): an outage of the limiter's store does not
     /// become an outage of the API. Rate limits protect capacity, not secrets.
+    #[default]
     FailOpen,
     /// Refuse the request with [`Denial::Unavailable`](layer_ratelimit::Denial::Unavailable)
     /// and this retry-after.
@@ -23,10 +24,4 @@ pub enum FailurePolicy {
     },
     /// Return the [`Error`](crate::Error) to the caller.
     Propagate,
-}
-
-impl Default for FailurePolicy {
-    fn default() -> Self {
-        Self::FailOpen
-    }
 }
