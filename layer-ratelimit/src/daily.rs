@@ -62,6 +62,18 @@ pub struct DailyStatus {
 }
 
 impl DailyStatus {
+    /// A cap of `limit` with `remaining` requests left today (clamped to `limit`) and
+    /// `reset_after` until 00:00 UTC, for backends that keep the counter elsewhere (a remote
+    /// store) and report it back.
+    #[must_use]
+    pub fn new(limit: NonZeroU32, remaining: u32, reset_after: Duration) -> Self {
+        Self {
+            limit,
+            remaining: remaining.min(limit.get()),
+            reset_after: crate::clock::duration_nanos(reset_after),
+        }
+    }
+
     /// The cap: `write-light` requests per key per UTC day.
     #[must_use]
     pub const fn limit(&self) -> u32 {

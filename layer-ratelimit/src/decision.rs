@@ -17,6 +17,9 @@ pub enum Denial {
     /// The in-process limiter is at its cap on live entries and cannot track a new bucket; see
     /// [`KeyedLimiterBuilder::max_entries`](crate::KeyedLimiterBuilder::max_entries).
     Saturated,
+    /// A shared store holding the buckets could not be reached in time and the backend's
+    /// failure policy is to fail closed; see [`Decision::is_fallback`].
+    Unavailable,
 }
 
 /// The state of the endpoint class's bucket as a response reports it.
@@ -29,6 +32,20 @@ pub struct BucketStatus {
 }
 
 impl BucketStatus {
+    /// A bucket of `quota` that is `reset_after` short of full, for backends that keep the
+    /// state elsewhere (a remote store) and report it back.
+    ///
+    /// `reset_after` may exceed the quota's window, as it does in the limiter when a bucket
+    /// filled under a slower quota is checked under a faster one (a tier change); no tokens
+    /// remain then.
+    #[must_use]
+    pub fn new(quota: Quota, reset_after: Duration) -> Self {
+        Self {
+            quota,
+            debt: crate::clock::duration_nanos(reset_after),
+        }
+    }
+
     /// The bucket capacity (the per-minute limit).
     #[must_use]
     pub const fn limit(&self) -> u32 {
@@ -74,6 +91,8 @@ pub struct Decision {
     pub(crate) retry_after: u64,
     /// Wall-clock nanoseconds since the Unix epoch at the decision.
     pub(crate) unix_now: u64,
+    /// Whether the decision is a failure policy's stand-in, not a real check.
+    pub(crate) fallback: bool,
 }
 
 impl Decision {
@@ -92,7 +111,78 @@ impl Decision {
             daily: None,
             retry_after: 0,
             unix_now,
+            fallback: false,
         }
+    }
+
+    /// An allowed decision with the state a backend reports after taking a token (and counting
+    /// the request against the daily cap, if any). `unix_now` is the wall-clock time of the
+    /// decision.
+    ///
+    /// For backends other than [`KeyedLimiter`](crate::KeyedLimiter), which builds its own.
+    #[must_use]
+    pub fn allowed(
+        class: EndpointClass,
+        tier: Tier,
+        bucket: BucketStatus,
+        daily: Option<DailyStatus>,
+        unix_now: Duration,
+    ) -> Self {
+        Self {
+            bucket: Some(bucket),
+            daily,
+            ..Self::unlimited(class, tier, unix_now)
+        }
+    }
+
+    /// A refusal by `denial`, with the state the backend found (nothing was taken) and the
+    /// exact time until the same request would be admitted.
+    ///
+    /// For backends other than [`KeyedLimiter`](crate::KeyedLimiter), which builds its own.
+    #[must_use]
+    pub fn denied(
+        denial: Denial,
+        class: EndpointClass,
+        tier: Tier,
+        bucket: Option<BucketStatus>,
+        daily: Option<DailyStatus>,
+        retry_after: Duration,
+        unix_now: Duration,
+    ) -> Self {
+        Self {
+            denial: Some(denial),
+            bucket,
+            daily,
+            retry_after: crate::clock::duration_nanos(retry_after),
+            ..Self::unlimited(class, tier, unix_now)
+        }
+    }
+
+    /// A failure policy's stand-in for a check that could not be made (the store was
+    /// unreachable or too slow): allowed when `retry_after` is `None` (fail open), otherwise
+    /// refused with [`Denial::Unavailable`] (fail closed). It carries no bucket state, and
+    /// [`Decision::is_fallback`] is `true`.
+    #[must_use]
+    pub fn fallback(
+        class: EndpointClass,
+        tier: Tier,
+        retry_after: Option<Duration>,
+        unix_now: Duration,
+    ) -> Self {
+        Self {
+            denial: retry_after.map(|_| Denial::Unavailable),
+            retry_after: retry_after.map_or(0, crate::clock::duration_nanos),
+            fallback: true,
+            ..Self::unlimited(class, tier, unix_now)
+        }
+    }
+
+    /// Whether this decision is a failure policy's stand-in rather than the outcome of a real
+    /// check (see [`Decision::fallback`]). Worth logging and counting: a fail-open fallback
+    /// admitted a request no limit was checked for.
+    #[must_use]
+    pub const fn is_fallback(&self) -> bool {
+        self.fallback
     }
 
     /// Whether the request may proceed.
@@ -210,6 +300,7 @@ mod tests {
             daily: None,
             retry_after: retry_after.as_nanos() as u64,
             unix_now: 1_700_000_000_250_000_000,
+            fallback: false,
         }
     }
 
@@ -232,6 +323,46 @@ mod tests {
         assert_eq!(d.reset_at_unix_secs(), Some(1_700_000_061));
         assert!(!d.is_allowed());
         assert_eq!(d.limit(), Some(60));
+    }
+
+    #[test]
+    fn fallbacks_are_marked() {
+        let open = Decision::fallback(
+            EndpointClass::ReadLight,
+            Tier::Standard,
+            None,
+            Duration::ZERO,
+        );
+        assert!(open.is_allowed() && open.is_fallback());
+        let closed = Decision::fallback(
+            EndpointClass::ReadLight,
+            Tier::Standard,
+            Some(Duration::from_millis(1_500)),
+            Duration::ZERO,
+        );
+        assert_eq!(closed.denial(), Some(Denial::Unavailable));
+        assert_eq!(closed.retry_after_secs(), Some(2));
+        assert!(closed.is_fallback());
+        assert!(!denied(Duration::ZERO).is_fallback());
+    }
+
+    #[test]
+    fn public_constructors_match_the_limiter() {
+        let quota = Quota::per_minute(core::num::NonZeroU32::new(60).unwrap());
+        let bucket = BucketStatus::new(quota, Duration::from_secs(2));
+        assert_eq!(bucket.remaining(), 58);
+        let slower = BucketStatus::new(quota, Duration::from_secs(3_600));
+        assert_eq!(slower.reset_after(), Duration::from_secs(3_600));
+        assert_eq!(slower.remaining(), 0);
+        let d = Decision::allowed(
+            EndpointClass::WriteLight,
+            Tier::Standard,
+            bucket,
+            None,
+            Duration::ZERO,
+        );
+        assert!(d.is_allowed() && !d.is_fallback());
+        assert_eq!(d.remaining(), Some(58));
     }
 
     #[test]

@@ -151,6 +151,7 @@ where
                     daily: None,
                     retry_after: 0,
                     unix_now,
+                    fallback: false,
                 }
             }
             None => {
@@ -267,6 +268,7 @@ where
             daily: daily_status,
             retry_after: 0,
             unix_now,
+            fallback: false,
         }
     }
 
@@ -341,6 +343,7 @@ fn denied<K>(
         daily,
         retry_after,
         unix_now,
+        fallback: false,
     }
 }
 
