@@ -8,8 +8,8 @@ use std::time::SystemTime;
 
 use deadpool_postgres::{Client, Manager, ManagerConfig, Pool, RecyclingMethod};
 use layer_auth::{
-    Credential, KeyRecord, KeyRecordId, KeyStore, OrgId, Organization, StoreError, StoreResult,
-    SwitchState,
+    KeyRecord, KeyRecordId, KeyStore, OrgId, Organization, StoreError, StoreResult, SwitchState,
+    store::columns::{CredentialColumns, KEY_COLUMNS, ORG_COLUMNS, to_ms},
 };
 use layer_keys::{KeyId, LegacyDigest};
 use tokio_postgres::{NoTls, types::ToSql};
@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub use self::migrations::SCHEMA_VERSION;
 use self::{
     constraint::insert_error,
-    row::{KEY_COLUMNS, ORG_COLUMNS, key_record, organization, to_ms},
+    row::{key_record, organization},
 };
 use crate::SchemaName;
 
@@ -180,24 +180,7 @@ impl KeyStore for PostgresStore {
     }
 
     async fn insert_key(&self, r: &KeyRecord) -> StoreResult<()> {
-        let (kind, key_id, env, hash, digest, prefix) = match &r.credential {
-            Credential::Partner { key_id, env, hash } => (
-                "partner",
-                Some(key_id.to_string()),
-                Some(env.to_string()),
-                Some(hash.to_string()),
-                None,
-                None,
-            ),
-            Credential::Legacy { digest, prefix } => (
-                "legacy",
-                None,
-                None,
-                None,
-                Some(digest.to_string()),
-                Some(prefix.clone()),
-            ),
-        };
+        let c = CredentialColumns::of(&r.credential);
         let client = self.client().await?;
         let sql = format!(
             "INSERT INTO api_keys ({KEY_COLUMNS}) \
@@ -210,12 +193,12 @@ impl KeyStore for PostgresStore {
                     &r.id.as_uuid(),
                     &r.organization_id.as_uuid(),
                     &r.name,
-                    &kind,
-                    &key_id,
-                    &env,
-                    &hash,
-                    &digest,
-                    &prefix,
+                    &c.kind,
+                    &c.key_id,
+                    &c.env,
+                    &c.bcrypt_hash,
+                    &c.legacy_digest,
+                    &c.legacy_prefix,
                     &to_ms(r.created_at),
                     &r.last_used_at.map(to_ms),
                     &r.revoked_at.map(to_ms),

@@ -1,5 +1,6 @@
 //! The [`KeyStore`] trait: where records live, and the stores that ship with the crate.
 
+pub mod columns;
 pub mod memory;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

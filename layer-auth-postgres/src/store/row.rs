@@ -1,47 +1,13 @@
-//! Reading records out of PostgreSQL rows, and the column encodings.
+//! Reading records out of PostgreSQL rows.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use layer_auth::{
     Credential, KeyRecord, KeyRecordId, OrgId, Organization, StoreError, StoreResult,
+    store::columns::from_ms,
 };
 use tokio_postgres::{Row, types::FromSql};
 use uuid::Uuid;
-
-/// The `api_keys` columns in the order [`key_record`] reads them.
-pub(crate) const KEY_COLUMNS: &str = "id, organization_id, name, kind, key_id, env, bcrypt_hash, \
-    legacy_digest, legacy_prefix, created_at_ms, last_used_at_ms, revoked_at_ms, kill_switch, \
-    tier, scopes";
-
-/// The `organizations` columns in the order [`organization`] reads them.
-pub(crate) const ORG_COLUMNS: &str =
-    "id, workspace_id, name, api_access_revoked, credit_balance, plan_includes_api";
-
-/// Milliseconds since the Unix epoch (negative before it), saturating.
-pub(crate) fn to_ms(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
-    }
-}
-
-/// The inverse of [`to_ms`].
-///
-/// # Errors
-///
-/// [`StoreError::Corrupt`] if the platform's `SystemTime` cannot hold the time.
-pub(crate) fn from_ms(what: &'static str, ms: i64) -> StoreResult<SystemTime> {
-    let magnitude = Duration::from_millis(ms.unsigned_abs());
-    let time = if ms >= 0 {
-        UNIX_EPOCH.checked_add(magnitude)
-    } else {
-        UNIX_EPOCH.checked_sub(magnitude)
-    };
-    time.ok_or_else(|| StoreError::Corrupt {
-        what,
-        reason: format!("{ms} ms is out of range"),
-    })
-}
 
 fn parse<T: std::str::FromStr>(what: &'static str, text: &str) -> StoreResult<T>
 where
@@ -73,7 +39,7 @@ fn optional_time(row: &Row, what: &'static str, index: usize) -> StoreResult<Opt
         .transpose()
 }
 
-/// Reads a [`KeyRecord`] from a row selected with [`KEY_COLUMNS`].
+/// Reads a [`KeyRecord`] from a row selected with `KEY_COLUMNS`.
 pub(crate) fn key_record(row: &Row) -> StoreResult<KeyRecord> {
     let kind: String = column(row, "kind", 3)?;
     let credential = match kind.as_str() {
@@ -113,7 +79,7 @@ pub(crate) fn key_record(row: &Row) -> StoreResult<KeyRecord> {
     })
 }
 
-/// Reads an [`Organization`] from a row selected with [`ORG_COLUMNS`].
+/// Reads an [`Organization`] from a row selected with `ORG_COLUMNS`.
 pub(crate) fn organization(row: &Row) -> StoreResult<Organization> {
     Ok(Organization {
         id: OrgId::from_uuid(column::<Uuid>(row, "organization id", 0)?),
@@ -123,27 +89,4 @@ pub(crate) fn organization(row: &Row) -> StoreResult<Organization> {
         credit_balance: column(row, "credit_balance", 4)?,
         plan_includes_api: column(row, "plan_includes_api", 5)?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn millisecond_round_trip() {
-        for ms in [0, 1, 1_763_900_000_123, -5_000] {
-            assert_eq!(to_ms(from_ms("t", ms).unwrap()), ms);
-        }
-    }
-
-    #[test]
-    fn extreme_times_do_not_panic() {
-        // Whatever the platform can hold round-trips; the rest is a Corrupt error.
-        for ms in [i64::MAX, i64::MIN] {
-            match from_ms("t", ms) {
-                Ok(time) => assert_eq!(to_ms(time), ms),
-                Err(error) => assert!(matches!(error, StoreError::Corrupt { .. })),
-            }
-        }
-    }
 }

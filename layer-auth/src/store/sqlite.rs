@@ -13,11 +13,14 @@ use layer_keys::{KeyId, LegacyDigest};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use self::{
-    row::{KEY_COLUMNS, ORG_COLUMNS, key_record, organization, to_ms},
+    row::{key_record, organization},
     schema::backend,
 };
-use super::{KeyStore, StoreError, StoreResult};
-use crate::{Credential, KeyRecord, KeyRecordId, OrgId, Organization, SwitchState};
+use super::{
+    KeyStore, StoreError, StoreResult,
+    columns::{CredentialColumns, KEY_COLUMNS, ORG_COLUMNS, to_ms},
+};
+use crate::{KeyRecord, KeyRecordId, OrgId, Organization, SwitchState};
 
 /// A [`KeyStore`] in one SQLite file.
 ///
@@ -245,24 +248,7 @@ impl KeyStore for SqliteStore {
     async fn insert_key(&self, record: &KeyRecord) -> StoreResult<()> {
         let r = record.clone();
         self.run(move |connection| {
-            let (kind, key_id, env, hash, digest, prefix) = match &r.credential {
-                Credential::Partner { key_id, env, hash } => (
-                    "partner",
-                    Some(key_id.to_string()),
-                    Some(env.to_string()),
-                    Some(hash.to_string()),
-                    None,
-                    None,
-                ),
-                Credential::Legacy { digest, prefix } => (
-                    "legacy",
-                    None,
-                    None,
-                    None,
-                    Some(digest.to_string()),
-                    Some(prefix.clone()),
-                ),
-            };
+            let c = CredentialColumns::of(&r.credential);
             connection
                 .execute(
                     &format!(
@@ -273,12 +259,12 @@ impl KeyStore for SqliteStore {
                         r.id.to_string(),
                         r.organization_id.to_string(),
                         r.name,
-                        kind,
-                        key_id,
-                        env,
-                        hash,
-                        digest,
-                        prefix,
+                        c.kind,
+                        c.key_id,
+                        c.env,
+                        c.bcrypt_hash,
+                        c.legacy_digest,
+                        c.legacy_prefix,
                         to_ms(r.created_at),
                         r.last_used_at.map(to_ms),
                         r.revoked_at.map(to_ms),

@@ -1,40 +1,11 @@
-//! Reading records out of SQLite rows, and the column encodings.
-
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+//! Reading records out of SQLite rows.
 
 use rusqlite::Row;
 
 use crate::{
     Credential, KeyRecord, Organization,
-    store::{StoreError, StoreResult},
+    store::{StoreError, StoreResult, columns::from_ms},
 };
-
-/// The `api_keys` columns in the order [`key_record`] reads them.
-pub(crate) const KEY_COLUMNS: &str = "id, organization_id, name, kind, key_id, env, bcrypt_hash, \
-    legacy_digest, legacy_prefix, created_at_ms, last_used_at_ms, revoked_at_ms, kill_switch, \
-    tier, scopes";
-
-/// The `organizations` columns in the order [`organization`] reads them.
-pub(crate) const ORG_COLUMNS: &str =
-    "id, workspace_id, name, api_access_revoked, credit_balance, plan_includes_api";
-
-/// Milliseconds since the Unix epoch (negative before it).
-pub(crate) fn to_ms(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
-        Err(before) => -i64::try_from(before.duration().as_millis()).unwrap_or(i64::MAX),
-    }
-}
-
-/// The inverse of [`to_ms`].
-pub(crate) fn from_ms(ms: i64) -> SystemTime {
-    let magnitude = Duration::from_millis(ms.unsigned_abs());
-    if ms >= 0 {
-        UNIX_EPOCH + magnitude
-    } else {
-        UNIX_EPOCH - magnitude
-    }
-}
 
 fn parse<T: std::str::FromStr>(what: &'static str, text: &str) -> StoreResult<T>
 where
@@ -60,7 +31,7 @@ fn required(what: &'static str, value: Option<String>) -> StoreResult<String> {
     })
 }
 
-/// Reads a [`KeyRecord`] from a row selected with [`KEY_COLUMNS`].
+/// Reads a [`KeyRecord`] from a row selected with `KEY_COLUMNS`.
 pub(crate) fn key_record(row: &Row<'_>) -> StoreResult<KeyRecord> {
     let kind: String = column(row, 3)?;
     let credential = match kind.as_str() {
@@ -89,16 +60,20 @@ pub(crate) fn key_record(row: &Row<'_>) -> StoreResult<KeyRecord> {
         organization_id: parse("organization_id", &column::<String>(row, 1)?)?,
         name: column(row, 2)?,
         credential,
-        created_at: from_ms(column(row, 9)?),
-        last_used_at: column::<Option<i64>>(row, 10)?.map(from_ms),
-        revoked_at: column::<Option<i64>>(row, 11)?.map(from_ms),
+        created_at: from_ms("created_at_ms", column(row, 9)?)?,
+        last_used_at: column::<Option<i64>>(row, 10)?
+            .map(|ms| from_ms("last_used_at_ms", ms))
+            .transpose()?,
+        revoked_at: column::<Option<i64>>(row, 11)?
+            .map(|ms| from_ms("revoked_at_ms", ms))
+            .transpose()?,
         kill_switch: column(row, 12)?,
         tier: parse("tier", &column::<String>(row, 13)?)?,
         scopes: parse("scopes", &scopes)?,
     })
 }
 
-/// Reads an [`Organization`] from a row selected with [`ORG_COLUMNS`].
+/// Reads an [`Organization`] from a row selected with `ORG_COLUMNS`.
 pub(crate) fn organization(row: &Row<'_>) -> StoreResult<Organization> {
     Ok(Organization {
         id: parse("organization id", &column::<String>(row, 0)?)?,
@@ -108,16 +83,4 @@ pub(crate) fn organization(row: &Row<'_>) -> StoreResult<Organization> {
         credit_balance: column(row, 4)?,
         plan_includes_api: column(row, 5)?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn millisecond_round_trip() {
-        for ms in [0, 1, 1_763_900_000_123, -5_000] {
-            assert_eq!(to_ms(from_ms(ms)), ms);
-        }
-    }
 }
