@@ -5,7 +5,12 @@
 mod outcome;
 mod provider;
 mod provider_key;
+mod sealed;
 
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
+pub use sealed::{MasterKeyVersion, NONCE_LEN, Sealed, TAG_LEN};
+
+/// Organizations are those of the composition crate, so a BYOK record sits beside its keys.
+pub use layer_auth::OrgId;
