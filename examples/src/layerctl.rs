@@ -1,10 +1,12 @@
 //! `layerctl`: the operator's command line, against the same store as `partner-api`.
 //!
 //! Every administrative change (create, revoke, kill, un-kill, an organization's access, the
-//! global switch) is written to the SQLite file. A running `partner-api` is another process,
-//! so it learns of the change the way a second server instance would: kill switches at its
-//! next refresh (`--refresh-ms`, 1 s by default), revocations when its cached copy of the key
-//! record expires (`--record-ttl-ms`, 5 s by default).
+//! global switch) is written to the store: the SQLite file, or PostgreSQL with
+//! `--database-url`. A running `partner-api` is another process, so it learns of the change
+//! the way a second server instance would: with `--redis-url`, at once, from the change
+//! `layerctl` publishes; otherwise kill switches at its next refresh (`--refresh-ms`, 1 s by
+//! default) and revocations when its cached copy of the key record expires
+//! (`--record-ttl-ms`, 5 s by default).
 //!
 //! Two commands need no store: `scan` (leaked keys in files or standard input) and
 //! `boot-check` (SPEC 5's startup check against a running server).
@@ -20,13 +22,18 @@ pub mod orgs;
 pub mod output;
 pub mod scan;
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode, time::Duration};
 
-use layer_auth::{Authenticator, KeyRecordId, OrgId, SqliteStore};
+use layer_auth::{Authenticator, KeyRecordId, OrgId};
+use layer_auth_redis::RedisPropagation;
 use layer_keys::Env;
 use layer_ratelimit::Tier;
 
 use self::output::{Failure, Output};
+use crate::{
+    backends::{BackendArgs, Store},
+    partner_api::propagation,
+};
 
 /// The command line.
 #[derive(Debug, clap::Parser)]
@@ -36,14 +43,10 @@ use self::output::{Failure, Output};
     about = "Operate a layer-auth key store: keys, organizations, kill switches, leak scanning, boot checks."
 )]
 pub struct Cli {
-    /// The SQLite key store (the same file `partner-api` serves from).
-    #[arg(
-        long,
-        global = true,
-        env = "PARTNER_API_DB",
-        default_value = "partner-api.db"
-    )]
-    pub db: PathBuf,
+    /// The store (the same one `partner-api` serves from) and, with `--redis-url`, the
+    /// channel changes are published on so running servers apply them at once.
+    #[command(flatten)]
+    pub backends: BackendArgs,
 
     /// Print results as JSON, for scripts.
     #[arg(long, global = true)]
@@ -151,19 +154,35 @@ pub enum OrgCommand {
 }
 
 /// The authenticator `layerctl` administers the store through.
-pub type Admin = Authenticator<SqliteStore>;
+pub type Admin = Authenticator<Store>;
+
+/// How long `layerctl` waits, after a change, for it to be published.
+const PUBLISH_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Runs one command and returns the process's exit status.
 pub async fn run(cli: Cli) -> ExitCode {
     let out = Output::new(cli.json);
-    let db = cli.db;
+    let backends = &cli.backends;
     let result = match cli.command {
         Command::Scan { paths } => scan::run(&paths, &out),
         Command::BootCheck { url, api_key } => Ok(boot_check::run(&url, &api_key, &out).await),
-        Command::Key(command) => async { keys::run(&open(&db).await?, command, &out).await }.await,
-        Command::Org(command) => async { orgs::run(&open(&db).await?, command, &out).await }.await,
+        Command::Key(command) => {
+            with_admin(backends, async |admin| {
+                keys::run(admin, command, &out).await
+            })
+            .await
+        }
+        Command::Org(command) => {
+            with_admin(backends, async |admin| {
+                orgs::run(admin, command, &out).await
+            })
+            .await
+        }
         Command::Global { state } => {
-            async { orgs::global(&open(&db).await?, state == "on", &out).await }.await
+            with_admin(backends, async |admin| {
+                orgs::global(admin, state == "on", &out).await
+            })
+            .await
         }
     };
     match result {
@@ -175,11 +194,40 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn open(db: &std::path::Path) -> Result<Admin, Failure> {
-    let store = SqliteStore::open(db)
-        .map_err(|e| Failure::new(format!("cannot open {}: {e}", db.display())))?;
-    Authenticator::builder(store)
+/// Opens the store, runs `work` with an authenticator over it and, with Redis, waits (at
+/// most [`PUBLISH_TIMEOUT`]) until the changes it made are published.
+async fn with_admin(
+    args: &BackendArgs,
+    work: impl AsyncFnOnce(&Admin) -> Result<ExitCode, Failure>,
+) -> Result<ExitCode, Failure> {
+    let shown = args.store_description();
+    let propagation = propagation(args).map_err(|e| Failure::new(e.to_string()))?;
+    let publisher = propagation.as_ref().map(RedisPropagation::publisher);
+    let store = Store::open(args)
+        .await
+        .map_err(|e| Failure::new(format!("cannot open {shown}: {e}")))?;
+    let mut builder = Authenticator::builder(store);
+    if let Some(publisher) = &publisher {
+        builder = builder.on_change(publisher.hook());
+    }
+    let admin = builder
         .build()
         .await
-        .map_err(|e| Failure::new(format!("cannot read {}: {e}", db.display())))
+        .map_err(|e| Failure::new(format!("cannot read {shown}: {e}")))?;
+    let publishing = publisher.map(|publisher| tokio::spawn(publisher.run()));
+    let result = work(&admin).await;
+    // Dropping the authenticator drops the publisher's last hook: its task then sends what
+    // is queued and ends.
+    drop(admin);
+    if let Some(publishing) = publishing
+        && tokio::time::timeout(PUBLISH_TIMEOUT, publishing)
+            .await
+            .is_err()
+    {
+        eprintln!(
+            "warning: could not publish the change to Redis in time; running servers will \
+             apply it at their next refresh"
+        );
+    }
+    result
 }

@@ -4,6 +4,7 @@
 //! doctest, and so the two programs in `src/bin/` can share their parts: [`partner_api`] is
 //! the example server, [`layerctl`] the operator CLI.)
 
+pub mod backends;
 pub mod layerctl;
 pub mod partner_api;
 pub mod tier_spec;

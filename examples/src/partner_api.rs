@@ -3,18 +3,22 @@
 //! If you are new here, this is the module to read first. It shows the whole life of a server
 //! that authenticates API keys:
 //!
-//! 1. open the key store (a SQLite file) and build an [`Authenticator`] over it;
+//! 1. open the key store (a SQLite file, or PostgreSQL) and build an [`Authenticator`] over
+//!    it, with the in-process rate limiter or the shared one in Redis;
 //! 2. on the very first start, create an organization and print one test key, once;
 //! 3. serve an axum app whose routes sit behind [`AuthLayer`](layer_auth::middleware::AuthLayer);
-//! 4. keep the kill switches fresh and write last-used times in the background;
+//! 4. keep the kill switches fresh and write last-used times in the background; with Redis,
+//!    also publish the changes made here and apply those made by other instances;
 //! 5. on SIGINT or SIGTERM, let in-flight requests finish, then write the last-used times one
 //!    final time.
 //!
 //! The pieces live in small modules: [`config`] (flags and environment), [`first_run`],
-//! [`app`] (the router), [`projects`] and [`jobs`] (demo routes), [`access_log`] and
-//! [`envelope`] (what every response carries) and [`shutdown`].
+//! [`app`] (the router), [`projects`] and [`jobs`] (demo routes), [`admin`] (kill and revoke
+//! over HTTP), [`access_log`] and [`envelope`] (what every response carries) and
+//! [`shutdown`]; the backends are chosen in [`crate::backends`].
 
 pub mod access_log;
+pub mod admin;
 pub mod app;
 pub mod config;
 pub mod envelope;
@@ -25,14 +29,19 @@ pub mod shutdown;
 
 use std::{error::Error, net::SocketAddr, time::Duration};
 
-use layer_auth::{Authenticator, SqliteStore};
+use layer_auth::Authenticator;
+use layer_auth_redis::{RedisPropagation, Subscription};
 use tokio::net::TcpListener;
 
 pub use self::config::Config;
+use crate::backends::{BackendArgs, Limiter, Store};
 
-/// The authenticator every part of the server shares: over the SQLite store, with the
-/// in-process rate limiter.
-pub type Auth = Authenticator<SqliteStore>;
+/// The authenticator every part of the server shares: over the store and the rate limiter
+/// chosen at start-up.
+pub type Auth = Authenticator<Store, Limiter>;
+
+/// How long start-up waits for the first Redis subscription before giving up.
+const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Runs the server until SIGINT or SIGTERM.
 ///
@@ -44,14 +53,7 @@ pub type Auth = Authenticator<SqliteStore>;
 /// Opening the store, building the authenticator, binding the address, or the final flush of
 /// last-used times failed. None of these errors carries a key.
 pub async fn run(config: Config) -> Result<(), Box<dyn Error + Send + Sync>> {
-    // The store is one file. Opening it creates the schema on a fresh machine, and several
-    // processes (this server, `layerctl`) may share it: SQLite's WAL mode lets them.
-    let store = SqliteStore::open(&config.db)?;
-    let auth = Authenticator::builder(store)
-        .tiers(config.tiers.clone().unwrap_or_default())
-        .record_ttl(Duration::from_millis(config.record_ttl_ms))
-        .build()
-        .await?;
+    let (auth, _subscription) = build_auth(&config).await?;
 
     // Bind before anything is printed, so the address we print is the one really in use
     // (with `--listen 127.0.0.1:0` the OS picks the port).
@@ -69,16 +71,20 @@ pub async fn run(config: Config) -> Result<(), Box<dyn Error + Send + Sync>> {
         Duration::from_millis(config.flush_ms),
     ));
 
-    let app = if config.no_auth {
+    let mut app = if config.no_auth {
         tracing::warn!("authentication is OFF (--no-auth): benchmark use only");
         app::unauthenticated(first_run::sample_whoami(&auth).await?)
     } else {
         app::router(auth.clone(), Duration::from_millis(config.job_ms))
     };
+    if let Some(token) = config.admin_token.clone() {
+        app = app.merge(admin::router(auth.clone(), token));
+    }
 
     println!("partner-api listening on http://{address}");
-    tracing::info!(%address, db = %config.db.display(), refresh_ms = config.refresh_ms,
-        record_ttl_ms = config.record_ttl_ms, "listening");
+    tracing::info!(%address, store = %config.backends.store_description(),
+        redis = config.backends.redis_url.is_some(), refresh_ms = config.refresh_ms,
+        record_ttl_ms = config.record_ttl_ms, admin = config.admin_token.is_some(), "listening");
 
     // `with_graceful_shutdown` stops accepting connections when the signal arrives and waits
     // for requests already in flight to finish.
@@ -92,6 +98,49 @@ pub async fn run(config: Config) -> Result<(), Box<dyn Error + Send + Sync>> {
     tracing::info!(flushed, "stopped");
     println!("partner-api stopped; wrote {flushed} last-used time(s)");
     Ok(())
+}
+
+/// Opens the store, builds the authenticator over it and, with Redis, wires propagation:
+/// changes made here are published, changes published by others are applied. The
+/// subscription lives as long as the returned handle.
+async fn build_auth(
+    config: &Config,
+) -> Result<(Auth, Option<Subscription>), Box<dyn Error + Send + Sync>> {
+    // Opening the store creates the schema on a fresh machine. Several processes (this
+    // server, `layerctl`, other instances) may share it: SQLite's WAL mode lets them on one
+    // machine, PostgreSQL across machines.
+    let store = Store::open(&config.backends).await?;
+    let builder = Authenticator::builder(store)
+        .tiers(config.tiers.clone().unwrap_or_default())
+        .record_ttl(Duration::from_millis(config.record_ttl_ms))
+        .limiter(Limiter::from_args(&config.backends)?);
+    let Some(propagation) = propagation(&config.backends)? else {
+        return Ok((builder.build().await?, None));
+    };
+    let publisher = propagation.publisher();
+    let auth = builder.on_change(publisher.hook()).build().await?;
+    tokio::spawn(publisher.run());
+    // Wait for the first subscription: from then on no change published is missed. Redis
+    // must be reachable at start-up (a misconfiguration shows at once); later outages are
+    // survived, with the periodic refresh as the fallback.
+    let subscription = propagation
+        .subscribe(auth.clone(), SUBSCRIBE_TIMEOUT)
+        .await?;
+    Ok((auth, Some(subscription)))
+}
+
+/// The propagation channel, when `--redis-url` is set.
+///
+/// # Errors
+///
+/// An invalid Redis URL.
+pub fn propagation(
+    args: &BackendArgs,
+) -> Result<Option<RedisPropagation>, layer_auth_redis::Error> {
+    args.redis_url
+        .as_deref()
+        .map(|url| RedisPropagation::new(url, args.redis_channel.clone()))
+        .transpose()
 }
 
 /// The address to put in a `curl` line: a wildcard bind is reachable on loopback.

@@ -1,10 +1,11 @@
 //! [`Config`]: every setting of `partner-api`, from a flag or an environment variable.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::net::SocketAddr;
 
 use layer_ratelimit::TierTable;
 
-use crate::tier_spec::parse_tier_table;
+use super::admin::AdminToken;
+use crate::{backends::BackendArgs, tier_spec::parse_tier_table};
 
 /// `partner-api`'s settings. Each flag has an environment variable of the same meaning, so
 /// the server configures the same way from a shell, a container or a test.
@@ -19,9 +20,16 @@ pub struct Config {
     #[arg(long, env = "PARTNER_API_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// The SQLite key store, created on first start.
-    #[arg(long, env = "PARTNER_API_DB", default_value = "partner-api.db")]
-    pub db: PathBuf,
+    /// Where keys, limits and changes live (SQLite by default; PostgreSQL and Redis to run
+    /// several instances).
+    #[command(flatten)]
+    pub backends: BackendArgs,
+
+    /// Enables the admin routes (`/admin/...`: kill, revoke, organization access, the global
+    /// switch) for callers presenting `Authorization: Bearer <token>`. Without it they do
+    /// not exist.
+    #[arg(long, env = "PARTNER_API_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<AdminToken>,
 
     /// Tier limits replacing SPEC 3.1's, comma-separated `NAME=READ/WRITE/LONG[/JOBS]`
     /// per minute (`unlimited` lifts one), e.g. `standard=5/60/20/1`.
@@ -29,13 +37,14 @@ pub struct Config {
     pub tiers: Option<TierTable>,
 
     /// How often (ms) the kill switches are re-read from the store: the bound on how long a
-    /// kill made by `layerctl` takes to reach this server.
+    /// kill made elsewhere takes to reach this server when it was not propagated over Redis.
     #[arg(long, env = "PARTNER_API_REFRESH_MS", default_value_t = 1_000,
         value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh_ms: u64,
 
     /// How long (ms) a looked-up key record is reused: the bound on how long a revocation
-    /// made by `layerctl` takes to reach this server. 0 disables the cache.
+    /// made elsewhere takes to reach this server when it was not propagated over Redis.
+    /// 0 disables the cache.
     #[arg(long, env = "PARTNER_API_RECORD_TTL_MS", default_value_t = 5_000)]
     pub record_ttl_ms: u64,
 

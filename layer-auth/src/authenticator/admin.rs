@@ -152,6 +152,32 @@ impl<S: KeyStore, B: Backend<BucketKey>> Authenticator<S, B> {
         Ok(())
     }
 
+    /// Makes `change` through this instance, exactly as the matching method would
+    /// ([`revoke_key`](Self::revoke_key), [`set_key_killed`](Self::set_key_killed),
+    /// [`set_org_access_revoked`](Self::set_org_access_revoked),
+    /// [`set_global_kill_switch`](Self::set_global_kill_switch)): written to the store,
+    /// applied here, and handed to the `on_change` hook. The one entry point for a change
+    /// that arrives as data: an admin route, a CLI argument, a queue message.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for an unknown key or organization; the store's error.
+    pub async fn make_change(&self, change: Change) -> Result<()> {
+        match change {
+            Change::KeyKilled { key, killed } => {
+                self.set_key_killed(key, killed).await?;
+            }
+            Change::KeyRevoked { key } => {
+                self.revoke_key(key).await?;
+            }
+            Change::OrgAccessRevoked { org, revoked } => {
+                self.set_org_access_revoked(org, revoked).await?;
+            }
+            Change::Global { on } => self.set_global_kill_switch(on).await?,
+        }
+        Ok(())
+    }
+
     /// Applies a change made through another instance (received from a propagation channel):
     /// updates the kill-switch view and drops the cached records it affects, without writing
     /// the store (the other instance already did). Takes effect for the very next request.
