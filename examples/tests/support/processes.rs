@@ -36,12 +36,25 @@ pub struct Server {
 impl Server {
     /// Starts the server on `db`, on a free loopback port, and waits until it listens.
     pub fn start(db: &Path, args: &[&str]) -> Self {
-        let log = unique(db.to_path_buf());
+        let mut all = vec!["--db", db.to_str().expect("a UTF-8 temporary path")];
+        all.extend_from_slice(args);
+        Self::launch(unique(db.to_path_buf()), &all)
+    }
+
+    /// Starts the server with `args` alone (a shared store named in them), logging to a
+    /// file in `dir`, and waits until it listens.
+    pub fn start_shared(dir: &Path, name: &str, args: &[&str]) -> Self {
+        Self::launch(unique(dir.join(name)), args)
+    }
+
+    fn launch(log: PathBuf, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partner-api"))
-            .args(["--listen", "127.0.0.1:0", "--db"])
-            .arg(db)
+            .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env("RUST_LOG", "info")
+            .env_remove("PARTNER_API_DB")
+            .env_remove("PARTNER_API_DATABASE_URL")
+            .env_remove("PARTNER_API_REDIS_URL")
             .stdout(Stdio::piped())
             .stderr(File::create(&log).expect("log file"))
             .spawn()
@@ -113,6 +126,11 @@ impl Server {
         };
         let rest = self.lines.try_iter().collect();
         (status, rest)
+    }
+
+    /// Whether the process is still running (it has not exited, let alone panicked).
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
     }
 
     /// The server's log so far.
@@ -217,11 +235,23 @@ pub fn request(
     key: Option<&str>,
     body: Option<&str>,
 ) -> Reply {
+    let headers: Vec<(&str, &str)> = key.map(|key| ("X-Api-Key", key)).into_iter().collect();
+    send(address, method, path, &headers, body)
+}
+
+/// One HTTP/1.1 request with `headers` and `Connection: close`, read to the end.
+pub fn send(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    if let Some(key) = key {
-        head.push_str(&format!("X-Api-Key: {key}\r\n"));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     let body = body.unwrap_or("");
     if !body.is_empty() {
@@ -273,6 +303,8 @@ pub fn layerctl(db: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> 
         .args(args)
         .env_remove("LAYERS_API_KEY")
         .env_remove("PARTNER_API_DB")
+        .env_remove("PARTNER_API_DATABASE_URL")
+        .env_remove("PARTNER_API_REDIS_URL")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
