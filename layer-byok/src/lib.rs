@@ -19,6 +19,8 @@ pub use record::{
     within_retention,
 };
 pub use sealed::{MasterKeyVersion, NONCE_LEN, Sealed, TAG_LEN};
+#[cfg(feature = "sqlite")]
+pub use store::sqlite::SqliteByokStore;
 pub use store::{ByokStore, ByokStoreError, ByokStoreResult, memory::MemoryByokStore};
 
 /// Organizations are those of the composition crate, so a BYOK record sits beside its keys.

@@ -1,7 +1,11 @@
 //! The [`ByokStore`] trait: where BYOK records live, and the stores that ship with the crate.
 
+#[cfg(feature = "sqlite")]
+pub mod columns;
 mod error;
 pub mod memory;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 use std::{future::Future, time::SystemTime};
 
