@@ -19,6 +19,8 @@ pub use record::{
     within_retention,
 };
 pub use sealed::{MasterKeyVersion, NONCE_LEN, Sealed, TAG_LEN};
+#[cfg(feature = "postgres")]
+pub use store::postgres::PostgresByokStore;
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::SqliteByokStore;
 pub use store::{ByokStore, ByokStoreError, ByokStoreResult, memory::MemoryByokStore};
