@@ -2,7 +2,7 @@
 //! provider, master-key version and nonce are written, and how they are read back.
 //!
 //! Times use the composition crate's encoding
-//! ([`layer_auth::store::columns::to_ms`] / [`from_ms`](layer_auth::store::columns::from_ms)):
+//! ([`to_ms`] / [`from_ms`] of [`layer_auth::store::columns`]):
 //! milliseconds since the Unix epoch. The SQLite and PostgreSQL stores both use this module,
 //! so the two schemas cannot drift apart in what they mean.
 
