@@ -90,6 +90,18 @@ impl PostgresStore {
         &self.schema
     }
 
+    /// The store's connection pool, for sibling crates that keep their own tables in the same
+    /// schema (`layer-byok` keeps `byok_keys` there, beside `organizations`).
+    ///
+    /// Every connection has `search_path` set to [`schema`](Self::schema), so unqualified
+    /// table names resolve beside the store's tables. Users must not change the store's
+    /// tables or its `schema_migrations`; they should track their own migrations in a table of
+    /// their own, under their own advisory lock.
+    #[must_use]
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     async fn client(&self) -> StoreResult<Client> {
         self.pool.get().await.map_err(backend)
     }

@@ -99,3 +99,30 @@ async fn a_bad_row_is_a_corrupt_error() {
     ));
     schema.drop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_is_in_the_store_schema() {
+    let Some(schema) = TestSchema::new().await else {
+        return;
+    };
+    let store = schema.connect().await;
+    store
+        .insert_organization(&Organization::new("Acme Growth"))
+        .await
+        .unwrap();
+    let client = store.pool().get().await.unwrap();
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM organizations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 1);
+    let search_path: String = client
+        .query_one("SHOW search_path", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(search_path, schema.name.as_str());
+    drop(client);
+    schema.drop().await;
+}

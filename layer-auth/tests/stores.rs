@@ -51,3 +51,23 @@ async fn sqlite_refuses_a_newer_schema() {
         Err(StoreError::Corrupt { .. })
     ));
 }
+
+#[tokio::test]
+async fn sqlite_with_connection_runs_beside_the_store_and_passes_errors_through() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let org = Organization::new("Acme Growth");
+    store.insert_organization(&org).await.unwrap();
+    let count: i64 = store
+        .with_connection(|connection| {
+            connection
+                .query_row("SELECT count(*) FROM organizations", [], |row| row.get(0))
+                .map_err(|error| StoreError::Backend(Box::new(error)))
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let refused: Result<(), StoreError> = store
+        .with_connection(|_| Err(StoreError::NotFound("sibling row")))
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound("sibling row"))));
+}

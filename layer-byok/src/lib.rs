@@ -2,15 +2,28 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod outcome;
 mod provider;
 mod provider_key;
+mod record;
 mod sealed;
+pub mod store;
 
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
+pub use record::{
+    ByokKeyId, ByokRecord, ByokSummary, ListFilter, NewByokKey, RETENTION, Validity,
+    within_retention,
+};
 pub use sealed::{MasterKeyVersion, NONCE_LEN, Sealed, TAG_LEN};
+#[cfg(feature = "postgres")]
+pub use store::postgres::PostgresByokStore;
+#[cfg(feature = "sqlite")]
+pub use store::sqlite::SqliteByokStore;
+pub use store::{ByokStore, ByokStoreError, ByokStoreResult, memory::MemoryByokStore};
 
 /// Organizations are those of the composition crate, so a BYOK record sits beside its keys.
 pub use layer_auth::OrgId;

@@ -72,11 +72,25 @@ impl SqliteStore {
         })
     }
 
-    /// Runs `work` with the connection on the blocking pool.
-    async fn run<T, F>(&self, work: F) -> StoreResult<T>
+    /// Runs `work` with the store's connection, as the store runs its own calls: on Tokio's
+    /// blocking pool, holding the store's lock, so no other call of any clone of this store
+    /// interleaves with it.
+    ///
+    /// This is the hook for sibling crates that keep their own tables in the same database
+    /// (`layer-byok` keeps its `byok_keys` there, beside `organizations`). The connection has
+    /// `foreign_keys` on and a 5 s busy timeout. `work` may open transactions and create its
+    /// own tables; it must not change the tables or the `user_version` this crate owns, and
+    /// should track its own schema in a table of its own.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns; [`StoreError::Backend`] (converted into `E`) if the blocking
+    /// task could not run or panicked.
+    pub async fn with_connection<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
         let connection = Arc::clone(&self.connection);
         tokio::task::spawn_blocking(move || {
@@ -84,7 +98,16 @@ impl SqliteStore {
             work(&mut connection)
         })
         .await
-        .map_err(|error| StoreError::Backend(Box::new(error)))?
+        .map_err(|error| E::from(StoreError::Backend(Box::new(error))))?
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    async fn run<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        self.with_connection(work).await
     }
 
     async fn key_where(
