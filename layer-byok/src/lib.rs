@@ -2,15 +2,23 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod classify;
+#[cfg(feature = "http")]
+mod http_validator;
 mod outcome;
 mod provider;
 mod provider_key;
 mod sealed;
+mod validator;
 
+pub use classify::{classify, parse_retry_after};
+#[cfg(feature = "http")]
+pub use http_validator::HttpValidator;
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
 pub use sealed::{MasterKeyVersion, NONCE_LEN, Sealed, TAG_LEN};
+pub use validator::Validator;
 
 /// Organizations are those of the composition crate, so a BYOK record sits beside its keys.
 pub use layer_auth::OrgId;
