@@ -3,6 +3,8 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod classify;
+#[cfg(feature = "fake-provider")]
+pub mod fake_provider;
 #[cfg(feature = "http")]
 mod http_validator;
 mod outcome;
