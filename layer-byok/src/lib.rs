@@ -7,6 +7,7 @@ mod classify;
 pub mod fake_provider;
 #[cfg(feature = "http")]
 mod http_validator;
+mod leak_scan;
 mod outcome;
 mod provider;
 mod provider_key;
@@ -16,6 +17,7 @@ mod validator;
 pub use classify::{classify, parse_retry_after};
 #[cfg(feature = "http")]
 pub use http_validator::HttpValidator;
+pub use leak_scan::{LeakFinding, LeakKind, LeakScanner};
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
