@@ -31,6 +31,9 @@ const X_GOOG_API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
 /// "the provider call" through this type with whichever key resolution picked, and read back
 /// which key the [fake provider](crate#fake-provider) saw.
 ///
+/// Each call is logged with `tracing`: the outcome at `debug`, a transport failure's cause at
+/// `warn`, both with the masked key only.
+///
 /// # Security
 /// The key travels only in a request header, marked sensitive so `http`'s `Debug` hides it;
 /// never in the URL (which ends up in proxy logs and in `reqwest`'s error messages). Redirects
@@ -195,9 +198,20 @@ impl HttpValidator {
             return ProviderOutcome::Unavailable;
         };
         // A transport error (timeout, refused connection, TLS) says nothing about the key.
-        // Its message may name the URL, which never holds the key.
-        let Ok(response) = request.send().await else {
-            return ProviderOutcome::Unavailable;
+        // Its message names the URL, which never holds the key.
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::warn!(
+                    %provider,
+                    key = %key.masked(),
+                    timeout = error.is_timeout(),
+                    connect = error.is_connect(),
+                    %error,
+                    "provider unreachable, key validity unknown"
+                );
+                return ProviderOutcome::Unavailable;
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -215,7 +229,9 @@ impl HttpValidator {
         } else {
             Vec::new()
         };
-        classify(provider, status, retry_after.as_deref(), &body)
+        let outcome = classify(provider, status, retry_after.as_deref(), &body);
+        tracing::debug!(%provider, key = %key.masked(), status, ?outcome, "key validated");
+        outcome
     }
 }
 
