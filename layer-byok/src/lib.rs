@@ -2,15 +2,26 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod classify;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "fake-provider")]
+pub mod fake_provider;
+#[cfg(feature = "http")]
+mod http_validator;
+mod leak_scan;
 mod outcome;
 mod provider;
 mod provider_key;
 mod record;
 mod sealed;
 pub mod store;
+mod validator;
 
+pub use classify::{classify, parse_retry_after};
+#[cfg(feature = "http")]
+pub use http_validator::HttpValidator;
+pub use leak_scan::{LeakFinding, LeakKind, LeakScanner};
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
@@ -24,6 +35,7 @@ pub use store::postgres::PostgresByokStore;
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::SqliteByokStore;
 pub use store::{ByokStore, ByokStoreError, ByokStoreResult, memory::MemoryByokStore};
+pub use validator::Validator;
 
 /// Organizations are those of the composition crate, so a BYOK record sits beside its keys.
 pub use layer_auth::OrgId;
