@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod connection;
 mod denied_cache;
 mod error;
 mod key_layout;

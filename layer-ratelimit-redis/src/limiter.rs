@@ -11,8 +11,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use layer_ratelimit::{Backend, BucketKey, Clock, Decision, FakeClock, Quota, Request};
 use parking_lot::Mutex;
 use redis::Script;
-use redis::aio::ConnectionManager;
 
+use crate::connection::Connection;
 use crate::denied_cache::DeniedCache;
 use crate::script::{self, pair, unix_pair};
 use crate::{Error, FailurePolicy, KeyLayout, Result};
@@ -28,7 +28,7 @@ use crate::{Error, FailurePolicy, KeyLayout, Result};
 /// Cloning is not offered: share it behind an `Arc`. Build it with [`RedisLimiter::builder`]
 /// inside a Tokio runtime.
 pub struct RedisLimiter {
-    connection: ConnectionManager,
+    connection: Connection,
     script: Script,
     layout: KeyLayout,
     timeout: Duration,
@@ -71,7 +71,15 @@ pub struct Stats {
 impl RedisLimiter {
     /// Starts configuring a limiter that talks to `client`'s server.
     pub fn builder(client: redis::Client) -> RedisLimiterBuilder {
-        RedisLimiterBuilder::new(client)
+        RedisLimiterBuilder::new(builder::Target::Single(client))
+    }
+
+    /// Starts configuring a limiter on a Redis Cluster: every check goes to the primary that
+    /// owns its bucket's slot (the key layout's hash tag keeps a bucket and its daily counter
+    /// in one slot), following redirects as slots move.
+    #[cfg(feature = "cluster")]
+    pub fn cluster_builder(client: redis::cluster::ClusterClient) -> RedisLimiterBuilder {
+        RedisLimiterBuilder::new(builder::Target::Cluster(Box::new(client)))
     }
 
     /// The key layout in use.
@@ -152,8 +160,7 @@ impl RedisLimiter {
                 call.arg(s).arg(ns).arg(PINNED_EXPIRY_SLACK_MS);
             }
         }
-        let mut connection = self.connection.clone();
-        Ok(call.invoke_async(&mut connection).await?)
+        Ok(self.connection.invoke(&call).await?)
     }
 
     fn local_now(&self) -> u64 {

@@ -7,19 +7,46 @@ use parking_lot::Mutex;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{Counters, RedisLimiter, TimeSource};
+use crate::connection::Connection;
+#[cfg(feature = "cluster")]
+use crate::connection::cluster::LazyCluster;
 use crate::denied_cache::DeniedCache;
 use crate::script::SOURCE;
 use crate::{Error, FailurePolicy, KeyLayout, Result};
 
-/// Configures a [`RedisLimiter`]; start with [`RedisLimiter::builder`].
-#[derive(Debug)]
+/// Which Redis a limiter talks to.
+pub(super) enum Target {
+    Single(redis::Client),
+    #[cfg(feature = "cluster")]
+    Cluster(Box<redis::cluster::ClusterClient>),
+}
+
+/// Configures a [`RedisLimiter`]; start with [`RedisLimiter::builder`] (or
+/// `RedisLimiter::cluster_builder` with the `cluster` feature).
 pub struct RedisLimiterBuilder {
-    client: redis::Client,
+    target: Target,
     layout: KeyLayout,
     timeout: Duration,
     policy: FailurePolicy,
     cache_capacity: usize,
     clock: Option<FakeClock>,
+}
+
+impl std::fmt::Debug for RedisLimiterBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = match self.target {
+            Target::Single(_) => "single",
+            #[cfg(feature = "cluster")]
+            Target::Cluster(_) => "cluster",
+        };
+        f.debug_struct("RedisLimiterBuilder")
+            .field("target", &target)
+            .field("layout", &self.layout)
+            .field("timeout", &self.timeout)
+            .field("policy", &self.policy)
+            .field("cache_capacity", &self.cache_capacity)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RedisLimiterBuilder {
@@ -28,9 +55,9 @@ impl RedisLimiterBuilder {
     /// The default bound on cached refusals.
     pub const DEFAULT_CACHE_CAPACITY: usize = 10_000;
 
-    pub(super) fn new(client: redis::Client) -> Self {
+    pub(super) fn new(target: Target) -> Self {
         Self {
-            client,
+            target,
             layout: KeyLayout::default(),
             timeout: Self::DEFAULT_TIMEOUT,
             policy: FailurePolicy::default(),
@@ -92,13 +119,19 @@ impl RedisLimiterBuilder {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(Error::NoRuntime);
         }
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout))
-            .set_number_of_retries(1)
-            .set_min_delay(Duration::from_millis(10))
-            .set_max_delay(Duration::from_millis(100));
-        let connection = ConnectionManager::new_lazy_with_config(self.client, config)?;
+        let connection = match self.target {
+            Target::Single(client) => {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(self.timeout))
+                    .set_response_timeout(Some(self.timeout))
+                    .set_number_of_retries(1)
+                    .set_min_delay(Duration::from_millis(10))
+                    .set_max_delay(Duration::from_millis(100));
+                Connection::Single(ConnectionManager::new_lazy_with_config(client, config)?)
+            }
+            #[cfg(feature = "cluster")]
+            Target::Cluster(client) => Connection::Cluster(LazyCluster::new(*client)),
+        };
         Ok(RedisLimiter {
             connection,
             script: redis::Script::new(SOURCE),
