@@ -2,11 +2,15 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod master_key;
+mod master_keys;
 mod outcome;
 mod provider;
 mod provider_key;
 mod sealed;
 
+pub use master_key::{MasterKey, MasterKeyError};
+pub use master_keys::MasterKeys;
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
