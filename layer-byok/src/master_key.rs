@@ -19,6 +19,10 @@ pub enum MasterKeyError {
     /// The value is neither hexadecimal nor standard base64.
     #[error("master key is neither hex (64 characters) nor standard base64")]
     NotHexNorBase64,
+    /// The value has the length of a hex key (64 characters) but a character that is not a hex
+    /// digit: a typo, not a base64 key (base64 of 32 bytes is 43 or 44 characters).
+    #[error("master key is 64 characters, as hex, but not all of them are hex digits")]
+    NotHex,
     /// The value decodes, but not to exactly [`MasterKey::LEN`] bytes.
     #[error("master key decodes to {len} bytes; exactly 32 are required")]
     WrongLength {
@@ -100,11 +104,12 @@ impl MasterKey {
     ///
     /// A string of an even number of hex digits is read as hex, anything else as base64: the
     /// two never collide for 32-byte keys (base64 of 32 bytes is 43 characters, or 44 ending in
-    /// `=`).
+    /// `=`). A 64-character string that is not all hex is taken for mistyped hex, not for
+    /// base64 of 48 bytes.
     ///
     /// # Errors
-    /// [`MasterKeyError::Empty`], [`MasterKeyError::NotHexNorBase64`] or
-    /// [`MasterKeyError::WrongLength`]; none of them carries any part of `s`.
+    /// [`MasterKeyError::Empty`], [`MasterKeyError::NotHex`],
+    /// [`MasterKeyError::NotHexNorBase64`] or [`MasterKeyError::WrongLength`]; none of them carries any part of `s`.
     pub fn parse(s: &str) -> Result<Self, MasterKeyError> {
         let s = s.trim_ascii().as_bytes();
         if s.is_empty() {
@@ -112,6 +117,9 @@ impl MasterKey {
         }
         if s.len().is_multiple_of(2) && s.iter().all(u8::is_ascii_hexdigit) {
             return parse_hex(s);
+        }
+        if s.len() == 2 * Self::LEN {
+            return Err(MasterKeyError::NotHex);
         }
         // Decoding into a fixed buffer one byte larger than a key both bounds the work on long
         // input and tells "too long" apart; longer input is measured without keeping it.
