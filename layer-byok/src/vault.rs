@@ -10,10 +10,6 @@ use crate::{
     associated_data,
 };
 
-/// Plaintexts up to this length are opened in a stack buffer, longer ones on the heap; every
-/// accepted key shape fits (the longest is `sk-svcacct-` and 400 characters).
-const STACK_PLAINTEXT: usize = 448;
-
 /// Why the vault could not seal or open a key. Never carries key material, and a refusal says
 /// nothing about why the tag did not match.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -115,8 +111,8 @@ impl Vault {
 
     /// Opens a key sealed for `org` and `provider`, checking the tag, then the key's shape.
     ///
-    /// The plaintext passes through one buffer, zeroized before returning, on success and on
-    /// failure alike.
+    /// The plaintext is decrypted into the buffer the returned key keeps, so no other copy of it
+    /// exists; on failure that buffer is zeroized before returning.
     ///
     /// # Errors
     /// [`VaultError::UnknownVersion`] if the record's master-key version is not held;
@@ -136,31 +132,20 @@ impl Vault {
         let (body, tag) = ciphertext.split_at(len);
         let aad = associated_data::build(org, provider, sealed.version());
 
-        let mut stack = [0_u8; STACK_PLAINTEXT];
-        let mut heap;
-        let plain: &mut [u8] = if len <= STACK_PLAINTEXT {
-            &mut stack[..len]
-        } else {
-            heap = Zeroizing::new(vec![0_u8; len]);
-            &mut heap[..]
-        };
-        plain.copy_from_slice(body);
-        let opened = cipher
+        // The buffer becomes the opened key's own storage: one allocation, as the raw
+        // `Aead::decrypt` makes, and no second plaintext copy to wipe. On refusal it holds
+        // only ciphertext; on every path it is zeroized on drop.
+        let mut plain = Zeroizing::new(Vec::with_capacity(len));
+        plain.extend_from_slice(body);
+        cipher
             .decrypt_in_place_detached(
                 Nonce::from_slice(sealed.nonce()),
                 &aad,
-                plain,
+                &mut plain,
                 Tag::from_slice(tag),
             )
-            .map_err(|_| VaultError::Refused)
-            .and_then(|()| {
-                std::str::from_utf8(plain)
-                    .ok()
-                    .and_then(|key| ProviderKey::parse(provider, key).ok())
-                    .ok_or(VaultError::Malformed { provider })
-            });
-        plain.zeroize();
-        opened
+            .map_err(|_| VaultError::Refused)?;
+        ProviderKey::from_opened(provider, plain).ok_or(VaultError::Malformed { provider })
     }
 
     /// Moves a record to the newest master key: opens it and seals it again with a fresh nonce.

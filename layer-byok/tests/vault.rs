@@ -345,3 +345,53 @@ proptest! {
         prop_assert_eq!(opened.expose_secret(), plaintext.as_str());
     }
 }
+
+/// Seals `plaintext` with `aes-gcm` directly, building the associated data from the layout the
+/// crate documents, independently of the crate's own code.
+fn seal_by_hand(
+    master: u8,
+    org: OrgId,
+    provider_code: u8,
+    version: u32,
+    plaintext: &[u8],
+) -> Sealed {
+    use aes_gcm::{AeadInPlace, Aes256Gcm, KeyInit, Nonce};
+    let mut aad = Vec::new();
+    aad.extend_from_slice(b"layer-byok/v1");
+    aad.extend_from_slice(org.as_uuid().as_bytes());
+    aad.push(provider_code);
+    aad.extend_from_slice(&version.to_be_bytes());
+    assert_eq!(aad.len(), 34);
+    let cipher = Aes256Gcm::new((&[master; 32]).into());
+    let nonce = [0x3c; NONCE_LEN];
+    let mut buffer = plaintext.to_vec();
+    let tag = cipher
+        .encrypt_in_place_detached(Nonce::from_slice(&nonce), &aad, &mut buffer)
+        .unwrap();
+    buffer.extend_from_slice(&tag);
+    Sealed::from_parts(v(version), nonce, buffer)
+}
+
+#[test]
+fn the_documented_associated_data_layout_is_the_one_used() {
+    let vault = vault(&[(5, 0x55)]);
+    for (code, (provider, plaintext)) in (1..).zip(KEYS) {
+        let sealed = seal_by_hand(0x55, org(3), code, 5, plaintext.as_bytes());
+        let opened = vault.open(org(3), provider, &sealed).unwrap();
+        assert_eq!(opened.expose_secret(), plaintext);
+    }
+}
+
+#[test]
+fn an_authentic_plaintext_that_is_not_a_key_is_malformed() {
+    let vault = vault(&[(1, 0x11)]);
+    for plaintext in [&b"sk-proj-short"[..], b"\xff\xfe not utf-8", b""] {
+        let sealed = seal_by_hand(0x11, org(1), 1, 1, plaintext);
+        assert_eq!(
+            vault.open(org(1), Provider::OpenAi, &sealed).unwrap_err(),
+            VaultError::Malformed {
+                provider: Provider::OpenAi
+            }
+        );
+    }
+}
