@@ -53,9 +53,12 @@ pub enum VaultError {
 /// setup. The vault is `Send + Sync`: share one behind an `Arc`.
 ///
 /// # Security
-/// `Debug` shows the versions only; the AES round keys and GHASH key are zeroized on drop.
-/// Random nonces are safe for far more than 2³² seals per master key before the birthday
-/// bound matters; rotate well before that.
+/// `Debug` shows the versions only; the AES round keys are zeroized on drop. The GHASH key
+/// (AES of a zero block under the master key) is not: `polyval`'s autodetecting backend does
+/// not wipe it. It could help forge tags, never decrypt nor reveal the master key.
+/// With random 96-bit nonces, NIST SP 800-38D allows at most 2³² seals per key; a key store
+/// seals far fewer (one per key set or re-encrypt), and each new master-key version starts the
+/// count again.
 #[derive(Clone)]
 pub struct Vault {
     /// Sorted by version, ascending; never empty (a [`MasterKeys`] never is).
