@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod associated_data;
 mod classify;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -10,6 +11,8 @@ pub mod fake_provider;
 #[cfg(feature = "http")]
 mod http_validator;
 mod leak_scan;
+mod master_key;
+mod master_keys;
 mod outcome;
 mod provider;
 mod provider_key;
@@ -17,11 +20,14 @@ mod record;
 mod sealed;
 pub mod store;
 mod validator;
+mod vault;
 
 pub use classify::{classify, parse_retry_after};
 #[cfg(feature = "http")]
 pub use http_validator::HttpValidator;
 pub use leak_scan::{LeakFinding, LeakKind, LeakScanner};
+pub use master_key::{MasterKey, MasterKeyError};
+pub use master_keys::MasterKeys;
 pub use outcome::ProviderOutcome;
 pub use provider::{Provider, UnknownProvider};
 pub use provider_key::{ProviderKey, ShapeError};
@@ -36,6 +42,7 @@ pub use store::postgres::PostgresByokStore;
 pub use store::sqlite::SqliteByokStore;
 pub use store::{ByokStore, ByokStoreError, ByokStoreResult, memory::MemoryByokStore};
 pub use validator::Validator;
+pub use vault::{Vault, VaultError};
 
 /// Organizations are those of the composition crate, so a BYOK record sits beside its keys.
 pub use layer_auth::OrgId;
