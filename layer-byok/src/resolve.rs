@@ -91,6 +91,9 @@ impl<S: ByokStore> Byok<S> {
     /// outage of the provider is the same outage for the platform key. Neither says the key
     /// is bad, so neither marks it. The caller sees the outcome and retries as it sees fit.
     ///
+    /// The event is emitted by the call that marks the key; two calls refused at the same
+    /// moment may each emit one, so a hook that notifies people should de-duplicate by `id`.
+    ///
     /// # Errors
     /// As [`Byok::resolve`]. A failure to mark the key invalid is logged and does not stop the
     /// fallback.
@@ -103,9 +106,15 @@ impl<S: ByokStore> Byok<S> {
         call: impl AsyncFn(&ProviderKey) -> Result<T, ProviderOutcome>,
     ) -> ByokResult<Called<T>> {
         let Some((record, key)) = self.own_key(org, provider).await? else {
-            let Resolved { key, source } = self.platform_key(org, provider)?;
-            let result = call(&key).await;
-            return Ok(Called { result, source });
+            let key = self
+                .platform_keys()
+                .get(provider)
+                .ok_or(ByokError::NoKey { org, provider })?;
+            let result = call(key).await;
+            return Ok(Called {
+                result,
+                source: KeySource::Platform,
+            });
         };
         let result = call(&key).await;
         drop(key);

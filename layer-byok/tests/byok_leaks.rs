@@ -11,9 +11,9 @@ use std::{
 };
 
 use layer_byok::{
-    Byok, ByokStore, FakeClock, LeakScanner, ListFilter, MasterKey, MasterKeyVersion, MasterKeys,
-    MemoryByokStore, OrgId, PlatformKeys, Provider, ProviderKey, ProviderOutcome, RETENTION,
-    Sealed, Validator, Vault,
+    Byok, ByokStore, Clock, FakeClock, LeakScanner, ListFilter, MasterKey, MasterKeyVersion,
+    MasterKeys, MemoryByokStore, OrgId, PlatformKeys, Provider, ProviderKey, ProviderOutcome,
+    RETENTION, Sealed, Validator, Vault,
     fake_provider::{Behaviour, FakeProvider},
 };
 
@@ -168,12 +168,7 @@ async fn nothing_the_facade_shows_or_logs_holds_a_key() {
         let sealed =
             Sealed::from_parts(record.sealed.version(), *record.sealed.nonce(), ciphertext);
         store
-            .reseal(
-                record.id,
-                record.sealed.version(),
-                sealed,
-                clock.now_shown(),
-            )
+            .reseal(record.id, record.sealed.version(), sealed, clock.now())
             .await
             .unwrap();
         shown.debug(&call(&byok, a, provider).await.unwrap());
@@ -230,16 +225,5 @@ async fn nothing_the_facade_shows_or_logs_holds_a_key() {
         for key in &secrets {
             assert!(!text.contains(key.expose_secret()), "{what}: {text}");
         }
-    }
-}
-
-/// The fake clock's time, for the store calls this test makes directly.
-trait NowShown {
-    fn now_shown(&self) -> std::time::SystemTime;
-}
-
-impl NowShown for FakeClock {
-    fn now_shown(&self) -> std::time::SystemTime {
-        layer_byok::Clock::now(self)
     }
 }
