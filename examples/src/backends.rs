@@ -7,11 +7,13 @@
 //! backend chosen.
 
 pub mod args;
+pub mod byok_store;
 pub mod limiter;
 pub mod store;
 
 pub use self::{
     args::{BackendArgs, FailureMode},
+    byok_store::ByokBackend,
     limiter::Limiter,
     store::Store,
 };

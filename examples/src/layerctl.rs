@@ -17,6 +17,7 @@
 //! `--json`; errors go to standard error.
 
 pub mod boot_check;
+pub mod byok;
 pub mod keys;
 pub mod orgs;
 pub mod output;
@@ -72,6 +73,10 @@ pub enum Command {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Organizations' own provider keys (BYOK): set (from standard input), test, enable,
+    /// disable, delete, restore, list. Needs `LAYER_BYOK_MASTER_KEY`.
+    #[command(subcommand)]
+    Byok(byok::ByokCommand),
     /// Scan files, directories or standard input (`-`, or no path) for leaked keys; exit 1
     /// if any is found (for a pre-commit hook).
     Scan {
@@ -166,6 +171,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Scan { paths } => scan::run(&paths, &out),
         Command::BootCheck { url, api_key } => Ok(boot_check::run(&url, &api_key, &out).await),
+        Command::Byok(command) => byok::run(backends, command, &out).await,
         Command::Key(command) => {
             with_admin(backends, async |admin| {
                 keys::run(admin, command, &out).await

@@ -6,6 +6,7 @@ mod error;
 pub mod memory;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+mod shared;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 

@@ -302,6 +302,7 @@ pub fn layerctl(db: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> 
         .arg(db)
         .args(args)
         .env_remove("LAYERS_API_KEY")
+        .env_remove("LAYER_BYOK_MASTER_KEY")
         .env_remove("PARTNER_API_DB")
         .env_remove("PARTNER_API_DATABASE_URL")
         .env_remove("PARTNER_API_REDIS_URL")
