@@ -4,52 +4,25 @@
 //! heuristic on) and searched for every key used. A test binary of its own, as `logs.rs`, so
 //! its subscriber sees every log site.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+#[path = "support/keys.rs"]
+mod keys;
+
 use std::{
     fmt::Debug,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
+use captured_logs::Captured;
+use keys::key;
 use layer_byok::{
     Byok, ByokStore, Clock, FakeClock, LeakScanner, ListFilter, MasterKey, MasterKeyVersion,
     MasterKeys, MemoryByokStore, OrgId, PlatformKeys, Provider, ProviderKey, ProviderOutcome,
     RETENTION, Sealed, Validator, Vault,
     fake_provider::{Behaviour, FakeProvider},
 };
-
-/// A key of `provider`'s shape, distinct per `tag` down to its masked form.
-fn key(provider: Provider, tag: char) -> ProviderKey {
-    let body = |len: usize| -> String {
-        "Q7x9Kp2LmZ4vB8nR1tY6wE3uI5oA0sDfGhJ"
-            .chars()
-            .cycle()
-            .take(len - 1)
-            .chain([tag])
-            .collect()
-    };
-    let key = match provider {
-        Provider::OpenAi => format!("sk-proj-{}", body(48)),
-        Provider::Anthropic => format!("sk-ant-api03-{}", body(48)),
-        Provider::Google => format!("AIza{}", body(35)),
-        Provider::Mistral => body(32),
-    };
-    ProviderKey::parse(provider, &key).unwrap()
-}
-
-/// A `tracing` writer into a shared buffer, to read back what was logged.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Everything shown, as `Debug` and (where there is one) `Display`.
 #[derive(Default)]
@@ -69,12 +42,7 @@ impl Shown {
 #[tokio::test]
 async fn nothing_the_facade_shows_or_logs_holds_a_key() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = captured.subscriber();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mut shown = Shown::default();
@@ -204,7 +172,7 @@ async fn nothing_the_facade_shows_or_logs_holds_a_key() {
     shown.debug(&*events.lock().unwrap());
     fake.shutdown().await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     for expected in [
         "byok key set",
         "marked invalid",

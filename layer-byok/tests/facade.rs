@@ -6,6 +6,8 @@
 
 #[path = "facade/harness.rs"]
 mod harness;
+#[path = "support/keys.rs"]
+mod keys;
 #[path = "facade/lifecycle.rs"]
 mod lifecycle;
 #[path = "facade/resolution.rs"]

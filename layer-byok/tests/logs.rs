@@ -2,60 +2,28 @@
 //! log site is enabled, and a site first reached by another test's thread, before this test's
 //! subscriber was set, would stay disabled.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
+#[path = "support/keys.rs"]
+mod keys;
+
 use std::time::Duration;
 
+use captured_logs::Captured;
+use keys::key;
 use layer_byok::{
-    LeakScanner, Provider, ProviderKey, Validator,
+    LeakScanner, Provider, Validator,
     fake_provider::{Behaviour, FakeProvider},
 };
-
-/// A key of `provider`'s shape, distinct per `tag` down to its masked form.
-fn key(provider: Provider, tag: char) -> ProviderKey {
-    let body = |len: usize| -> String {
-        "Q7x9Kp2LmZ4vB8nR1tY6wE3uI5oA0sDfGhJ"
-            .chars()
-            .cycle()
-            .take(len - 1)
-            .chain([tag])
-            .collect()
-    };
-    let key = match provider {
-        Provider::OpenAi => format!("sk-proj-{}", body(48)),
-        Provider::Anthropic => format!("sk-ant-api03-{}", body(48)),
-        Provider::Google => format!("AIza{}", body(35)),
-        Provider::Mistral => body(32),
-    };
-    ProviderKey::parse(provider, &key).unwrap()
-}
 
 async fn fake() -> FakeProvider {
     FakeProvider::start().await.unwrap()
 }
 
-/// A `tracing` writer into a shared buffer, to read back what was logged.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_key_in_captured_logs() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = captured.subscriber();
     // Current-thread runtime: the fake server's tasks log under this subscriber too.
     let _guard = tracing::subscriber::set_default(subscriber);
 
@@ -81,7 +49,7 @@ async fn no_key_in_captured_logs() {
         validator.validate(key).await;
     }
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("key validated"), "{logs}");
     assert!(logs.contains("provider unreachable"), "{logs}");
     assert!(logs.contains("sk-proj-..."), "{logs}");

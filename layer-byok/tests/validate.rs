@@ -1,30 +1,15 @@
 //! `HttpValidator` against the fake provider: every provider, every classification.
 
+#[path = "support/keys.rs"]
+mod keys;
+
 use std::time::Duration;
 
+use keys::key;
 use layer_byok::{
-    HttpValidator, LeakScanner, Provider, ProviderKey, ProviderOutcome, Validator,
+    HttpValidator, LeakScanner, Provider, ProviderOutcome, Validator,
     fake_provider::{Behaviour, FakeProvider},
 };
-
-/// A key of `provider`'s shape, distinct per `tag` down to its masked form.
-fn key(provider: Provider, tag: char) -> ProviderKey {
-    let body = |len: usize| -> String {
-        "Q7x9Kp2LmZ4vB8nR1tY6wE3uI5oA0sDfGhJ"
-            .chars()
-            .cycle()
-            .take(len - 1)
-            .chain([tag])
-            .collect()
-    };
-    let key = match provider {
-        Provider::OpenAi => format!("sk-proj-{}", body(48)),
-        Provider::Anthropic => format!("sk-ant-api03-{}", body(48)),
-        Provider::Google => format!("AIza{}", body(35)),
-        Provider::Mistral => body(32),
-    };
-    ProviderKey::parse(provider, &key).unwrap()
-}
 
 async fn fake() -> FakeProvider {
     FakeProvider::start().await.unwrap()

@@ -20,24 +20,7 @@ pub(crate) fn start() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
 }
 
-/// A key of `provider`'s shape, distinct per `tag` down to its masked form.
-pub(crate) fn key(provider: Provider, tag: char) -> ProviderKey {
-    let body = |len: usize| -> String {
-        "Q7x9Kp2LmZ4vB8nR1tY6wE3uI5oA0sDfGhJ"
-            .chars()
-            .cycle()
-            .take(len - 1)
-            .chain([tag])
-            .collect()
-    };
-    let key = match provider {
-        Provider::OpenAi => format!("sk-proj-{}", body(48)),
-        Provider::Anthropic => format!("sk-ant-api03-{}", body(48)),
-        Provider::Google => format!("AIza{}", body(35)),
-        Provider::Mistral => body(32),
-    };
-    ProviderKey::parse(provider, &key).unwrap()
-}
+pub(crate) use super::keys::key;
 
 /// The platform's key of `provider` (tag `P`).
 pub(crate) fn platform(provider: Provider) -> ProviderKey {
