@@ -107,6 +107,24 @@ impl NewByokKey {
             display_prefix: key.masked(),
         }
     }
+
+    /// The record a store writes for this key at `now`: a new id, enabled, of unknown
+    /// validity, live.
+    #[must_use]
+    pub fn into_record(self, now: SystemTime) -> ByokRecord {
+        ByokRecord {
+            id: ByokKeyId::new_random(),
+            organization_id: self.organization_id,
+            provider: self.provider,
+            sealed: self.sealed,
+            display_prefix: self.display_prefix,
+            enabled: true,
+            validity: Validity::Unknown,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        }
+    }
 }
 
 /// A stored BYOK key: the sealed key, and in plaintext only the provider, the enabled flag, the

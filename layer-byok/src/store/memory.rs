@@ -63,18 +63,7 @@ fn oldest_first(a: &ByokRecord, b: &ByokRecord) -> std::cmp::Ordering {
 
 impl ByokStore for MemoryByokStore {
     async fn put(&self, key: NewByokKey, now: SystemTime) -> ByokStoreResult<ByokRecord> {
-        let record = ByokRecord {
-            id: ByokKeyId::new_random(),
-            organization_id: key.organization_id,
-            provider: key.provider,
-            sealed: key.sealed,
-            display_prefix: key.display_prefix,
-            enabled: true,
-            validity: Validity::Unknown,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        };
+        let record = key.into_record(now);
         let mut records = self.write();
         records.retain(|_, old| {
             !(old.is_live()

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     ByokKeyId, ByokRecord, ByokSummary, ListFilter, MasterKeyVersion, NewByokKey, OrgId, Provider,
-    Sealed, Validity,
+    Sealed,
 };
 
 /// A [`ByokStore`] in the same PostgreSQL schema as a [`PostgresStore`], on its pool, in table
@@ -148,18 +148,7 @@ impl PostgresByokStore {
 
 impl ByokStore for PostgresByokStore {
     async fn put(&self, key: NewByokKey, now: SystemTime) -> ByokStoreResult<ByokRecord> {
-        let record = ByokRecord {
-            id: ByokKeyId::new_random(),
-            organization_id: key.organization_id,
-            provider: key.provider,
-            sealed: key.sealed,
-            display_prefix: key.display_prefix,
-            enabled: true,
-            validity: Validity::Unknown,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        };
+        let record = key.into_record(now);
         let c = RecordColumns::of(&record);
         // One statement: the live row for (organization, provider), if any, becomes the new
         // record, id included; a concurrent put waits on the index and then replaces this one.

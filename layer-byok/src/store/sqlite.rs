@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     ByokKeyId, ByokRecord, ByokSummary, ListFilter, MasterKeyVersion, NewByokKey, OrgId, Provider,
-    Sealed, Validity,
+    Sealed,
 };
 
 /// A [`ByokStore`] in the same SQLite database as a [`SqliteStore`], in table `byok_keys`
@@ -150,18 +150,7 @@ const fn filter_sql(filter: ListFilter) -> &'static str {
 
 impl ByokStore for SqliteByokStore {
     async fn put(&self, key: NewByokKey, now: SystemTime) -> ByokStoreResult<ByokRecord> {
-        let record = ByokRecord {
-            id: ByokKeyId::new_random(),
-            organization_id: key.organization_id,
-            provider: key.provider,
-            sealed: key.sealed,
-            display_prefix: key.display_prefix,
-            enabled: true,
-            validity: Validity::Unknown,
-            created_at: now,
-            updated_at: now,
-            deleted_at: None,
-        };
+        let record = key.into_record(now);
         self.run(move |connection| {
             let c = RecordColumns::of(&record);
             // One statement: the live row for (organization, provider), if any, becomes the
