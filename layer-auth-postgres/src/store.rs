@@ -80,7 +80,7 @@ impl PostgresStore {
             schema: schema.clone(),
         };
         let mut client = store.client().await?;
-        migrations::migrate(&mut client, schema).await?;
+        migrations::MIGRATIONS.apply(&mut client, schema).await?;
         Ok(store)
     }
 

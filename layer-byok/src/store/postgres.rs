@@ -92,7 +92,9 @@ impl PostgresByokStore {
             store: store.clone(),
         };
         let mut client = this.client().await?;
-        migrations::migrate(&mut client, store.schema()).await?;
+        migrations::MIGRATIONS
+            .apply(&mut client, store.schema())
+            .await?;
         Ok(this)
     }
 
