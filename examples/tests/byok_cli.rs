@@ -1,9 +1,12 @@
-//! `layerctl byok …` end to end: the CLI as a real process on a temporary SQLite file, the
-//! master key in its environment, and the fake provider (a loopback HTTP server run by this
-//! test's own tokio runtime) standing in for OpenAI.
+//! `layerctl byok …` end to end: the CLI as a real process on a temporary SQLite file (and
+//! again on a PostgreSQL schema of its own), the master key in its environment, and the fake
+//! provider (a loopback HTTP server run by this test's own tokio runtime) standing in for
+//! OpenAI.
 
 #[path = "support/processes.rs"]
 mod processes;
+#[path = "support/services.rs"]
+mod services;
 
 use layer_byok::{LeakScanner, Provider, ProviderKey, fake_provider::FakeProvider};
 use processes::{Run, layerctl};
@@ -16,6 +19,8 @@ const MASKED: &str = "sk-proj-...abc123";
 /// the key at the end.
 struct Cli {
     db: std::path::PathBuf,
+    /// Flags choosing the store (none: the SQLite file `db`).
+    store: Vec<String>,
     transcript: String,
 }
 
@@ -23,7 +28,9 @@ impl Cli {
     fn run(&mut self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
         let mut all = vec![("LAYER_BYOK_MASTER_KEY", MASTER_KEY)];
         all.extend_from_slice(env);
-        let run = layerctl(&self.db, args, &all, stdin);
+        let mut with_store: Vec<&str> = self.store.iter().map(String::as_str).collect();
+        with_store.extend_from_slice(args);
+        let run = layerctl(&self.db, &with_store, &all, stdin);
         self.transcript.push_str(&run.stdout);
         self.transcript.push_str(&run.stderr);
         run
@@ -48,6 +55,26 @@ impl Cli {
 
 #[test]
 fn byok_keys_are_set_tested_disabled_deleted_and_restored_through_the_cli() {
+    lifecycle(&[]);
+}
+
+#[test]
+fn the_same_on_postgresql() {
+    if !services::shared_services_up() {
+        return;
+    }
+    let schema = services::unique("byok_cli");
+    lifecycle(&[
+        "--database-url",
+        services::POSTGRES_URL,
+        "--database-schema",
+        &schema,
+    ]);
+}
+
+/// Set, list, test (valid, then refused), disable, enable, delete, restore, on the store
+/// `store` chooses.
+fn lifecycle(store: &[&str]) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -62,6 +89,7 @@ fn byok_keys_are_set_tested_disabled_deleted_and_restored_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let mut cli = Cli {
         db: dir.path().join("keys.db"),
+        store: store.iter().map(|s| (*s).to_owned()).collect(),
         transcript: String::new(),
     };
     let created = cli.run(&["--json", "org", "create", "Acme Growth"], &[], "");
