@@ -19,7 +19,7 @@ mod services;
 use std::time::{Duration, Instant};
 
 use processes::{DEADLINE, Server, layerctl, send};
-use services::{POSTGRES_URL, REDIS_URL, shared_services_up, unique};
+use services::{POSTGRES_URL, REDIS_URL, Schema, shared_services_up, unique};
 
 const FLIPS: usize = 100;
 const ADMIN_TOKEN: &str = "kill-propagation-bench-token";
@@ -30,14 +30,14 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("temporary directory");
-    let schema = unique("bench");
+    let schema = Schema::new("bench");
     let prefix = unique("bench");
     let channel = unique("bench");
     let shared = [
         "--database-url",
         POSTGRES_URL,
         "--database-schema",
-        &schema,
+        &schema.0,
         "--redis-url",
         REDIS_URL,
         "--redis-prefix",

@@ -63,12 +63,12 @@ fn the_same_on_postgresql() {
     if !services::shared_services_up() {
         return;
     }
-    let schema = services::unique("byok_cli");
+    let schema = services::Schema::new("byok_cli");
     lifecycle(&[
         "--database-url",
         services::POSTGRES_URL,
         "--database-schema",
-        &schema,
+        &schema.0,
     ]);
 }
 

@@ -23,7 +23,7 @@ use std::{
 
 use processes::{DEADLINE, Reply, Server, layerctl, send};
 use serde_json::Value;
-use services::{OwnRedis, POSTGRES_URL, REDIS_URL, shared_services_up, unique};
+use services::{OwnRedis, POSTGRES_URL, REDIS_URL, Schema, shared_services_up, unique};
 
 const ADMIN_TOKEN: &str = "scale-out-test-admin-token";
 /// The propagation bound the issue sets (SPEC 4's decided goal with a shared Redis).
@@ -37,17 +37,20 @@ struct Pair {
     b: Server,
     /// The first key, printed by A on the fresh schema.
     key: String,
+    /// Last: fields drop in order, so the schema is dropped once the servers are gone.
+    _schema: Schema,
 }
 
 impl Pair {
     /// Starts A (which creates the demo organization and first key), then B.
     fn start(redis_url: &str, a_extra: &[&str], b_extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let schema = Schema::new("scale_out");
         let args: Vec<String> = [
             "--database-url",
             POSTGRES_URL,
             "--database-schema",
-            &unique("scale_out"),
+            &schema.0,
             "--redis-url",
             redis_url,
             "--redis-prefix",
@@ -72,6 +75,7 @@ impl Pair {
         assert_eq!(b.first_key(), None, "B shares A's store");
         Self {
             dir,
+            _schema: schema,
             args,
             a,
             b,

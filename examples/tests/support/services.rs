@@ -44,6 +44,28 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
 }
 
+/// A PostgreSQL schema name only this test uses; the schema (created by the programs under
+/// test) is dropped when this is, with `psql` if the machine has it.
+pub struct Schema(pub String);
+
+impl Schema {
+    /// A fresh name starting with `prefix`.
+    pub fn new(prefix: &str) -> Self {
+        Self(unique(prefix))
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([POSTGRES_URL, "-q", "-c"])
+            .arg(format!("DROP SCHEMA IF EXISTS {} CASCADE", self.0))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 /// A `redis-server` of the test's own on a free port, killed on drop.
 pub struct OwnRedis {
     child: Option<Child>,
