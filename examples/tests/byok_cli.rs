@@ -12,6 +12,7 @@ use layer_byok::{LeakScanner, Provider, ProviderKey, fake_provider::FakeProvider
 use processes::{Run, layerctl};
 
 const MASTER_KEY: &str = "8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a";
+const MASTER_KEY_V2: &str = "M2Jx9f1Qk7Zp4Lw8Rt6Yv3Nc5Hb0Ds2Ga1Ue7Io9Pq4=";
 const KEY: &str = "sk-proj-Q7x9Kp2LmZ4vB8nR1tY6wE3uI5oA0sDfGhJQ7x9Kp2LmZ4vB8nR1abc123";
 const MASKED: &str = "sk-proj-...abc123";
 
@@ -21,12 +22,14 @@ struct Cli {
     db: std::path::PathBuf,
     /// Flags choosing the store (none: the SQLite file `db`).
     store: Vec<String>,
+    /// The master-key variables every run gets.
+    master: Vec<(&'static str, &'static str)>,
     transcript: String,
 }
 
 impl Cli {
     fn run(&mut self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
-        let mut all = vec![("LAYER_BYOK_MASTER_KEY", MASTER_KEY)];
+        let mut all = self.master.clone();
         all.extend_from_slice(env);
         let mut with_store: Vec<&str> = self.store.iter().map(String::as_str).collect();
         with_store.extend_from_slice(args);
@@ -90,6 +93,7 @@ fn lifecycle(store: &[&str]) {
     let mut cli = Cli {
         db: dir.path().join("keys.db"),
         store: store.iter().map(|s| (*s).to_owned()).collect(),
+        master: vec![("LAYER_BYOK_MASTER_KEY", MASTER_KEY)],
         transcript: String::new(),
     };
     let created = cli.run(&["--json", "org", "create", "Acme Growth"], &[], "");
@@ -169,6 +173,23 @@ fn lifecycle(store: &[&str]) {
     let keys = cli.list(&org, &[]);
     assert_eq!(keys.len(), 1);
     assert!(keys[0]["deletedAt"].is_null());
+
+    // Rotation: add version 2, re-encrypt onto it, drop version 1; the key still opens (the
+    // provider still refuses it: exit 1, not a failure to open).
+    cli.master.push(("LAYER_BYOK_MASTER_KEY_V2", MASTER_KEY_V2));
+    let moved = cli.run(&["--json", "byok", "reencrypt"], &[], "");
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    assert_eq!(moved.json()["moved"], 1);
+    assert_eq!(moved.json()["currentVersion"], 2);
+    cli.master = vec![("LAYER_BYOK_MASTER_KEY_V2", MASTER_KEY_V2)];
+    assert_eq!(cli.list(&org, &[])[0]["masterKeyVersion"], 2);
+    let reopened = cli.on_openai("test", &org, &["--base-url", &base_url], &[]);
+    assert_eq!(reopened.code, 1, "{} {}", reopened.stdout, reopened.stderr);
+    assert!(reopened.stdout.contains("refused"), "{}", reopened.stdout);
+    // Nothing was deleted 90 days ago.
+    let purged = cli.run(&["--json", "byok", "purge"], &[], "");
+    assert_eq!(purged.code, 0, "{}", purged.stderr);
+    assert_eq!(purged.json()["purged"], 0);
 
     // A key of the wrong shape is refused without being echoed.
     let wrong = cli.run(

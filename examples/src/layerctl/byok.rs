@@ -4,6 +4,9 @@
 //! (`LAYER_BYOK_MASTER_KEY`, or `LAYER_BYOK_MASTER_KEY_V<n>` during a rotation: 32 bytes, hex
 //! or base64): without it the command stops with exit status `2` before touching the store.
 //!
+//! `reencrypt` and `purge` are the operator's side of a master-key rotation and of the 90-day
+//! retention.
+//!
 //! `set` reads the key from standard input, never from a flag (flags show in `ps` and in shell
 //! history); one trailing newline is dropped, anything else around the key is a shape error.
 //! Nothing prints a key: listings and results show the masked form (`sk-proj-...abc123`).
@@ -91,6 +94,16 @@ pub enum ByokCommand {
         #[arg(long)]
         org: Option<OrgId>,
     },
+    /// Move every key sealed under an older master-key version onto the newest (the last
+    /// step of a rotation before the old version is dropped from the environment). Exit 1 if
+    /// some record could not be opened and stays behind.
+    Reencrypt {
+        /// Records read per round trip to the store.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
+    /// Remove for good the keys deleted more than 90 days ago.
+    Purge,
     /// The organization's keys, masked, with state, validity and deletion time.
     List {
         /// The organization.
@@ -164,6 +177,46 @@ pub async fn run(
                     .ok_or_else(|| Failure::new(format!("no BYOK key with id {id}")))?,
             };
             print_one(out, "Restored", &byok.restore(org, id).await?);
+        }
+        ByokCommand::Reencrypt { batch } => {
+            let report = byok.reencrypt(batch).await?;
+            let current = byok.vault().current_version();
+            let unreadable: Vec<String> =
+                report.unreadable.iter().map(ToString::to_string).collect();
+            out.result(
+                || {
+                    let mut text = format!(
+                        "Moved {} key(s) onto master key {current}; {} changed meanwhile and were skipped.\n",
+                        report.moved, report.skipped
+                    );
+                    if !unreadable.is_empty() {
+                        text.push_str(&format!(
+                            "{} key(s) did not open and stay under their old version (keep it): {}\n",
+                            unreadable.len(),
+                            unreadable.join(", ")
+                        ));
+                    }
+                    text
+                },
+                || {
+                    json!({
+                        "currentVersion": current.get(),
+                        "moved": report.moved,
+                        "skipped": report.skipped,
+                        "unreadable": unreadable,
+                    })
+                },
+            );
+            if !report.is_complete() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        ByokCommand::Purge => {
+            let purged = byok.purge().await?;
+            out.result(
+                || format!("Purged {purged} key(s) deleted more than 90 days ago.\n"),
+                || json!({ "purged": purged }),
+            );
         }
         ByokCommand::List { org, deleted, all } => {
             let filter = match (deleted, all) {
