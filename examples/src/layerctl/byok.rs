@@ -1,8 +1,9 @@
 //! `layerctl byok …`: organizations' own provider keys (BYOK), in the same store as the keys.
 //!
-//! Every command needs the master key, from the environment as `partner-api` would read it
-//! (`LAYER_BYOK_MASTER_KEY`, or `LAYER_BYOK_MASTER_KEY_V<n>` during a rotation: 32 bytes, hex
-//! or base64): without it the command stops with exit status `2` before touching the store.
+//! Every command needs the master key from the environment (`LAYER_BYOK_MASTER_KEY`, or
+//! `LAYER_BYOK_MASTER_KEY_V<n>` during a rotation: 32 bytes, hex or base64), as any program
+//! holding the vault reads it: without it the command stops with exit status `2` before
+//! touching the store.
 //!
 //! `reencrypt` and `purge` are the operator's side of a master-key rotation and of the 90-day
 //! retention.
