@@ -5,6 +5,7 @@
 //! the example server, [`layerctl`] the operator CLI.)
 
 pub mod backends;
+pub mod byok_view;
 pub mod layerctl;
 pub mod partner_api;
 pub mod tier_spec;

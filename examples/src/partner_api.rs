@@ -14,12 +14,14 @@
 //!
 //! The pieces live in small modules: [`config`] (flags and environment), [`first_run`],
 //! [`app`] (the router), [`projects`] and [`jobs`] (demo routes), [`admin`] (kill and revoke
-//! over HTTP), [`access_log`] and [`envelope`] (what every response carries) and
-//! [`shutdown`]; the backends are chosen in [`crate::backends`].
+//! over HTTP), [`byok`] (organizations' own provider keys), [`access_log`] and [`envelope`]
+//! (what every response carries) and [`shutdown`]; the backends are chosen in
+//! [`crate::backends`].
 
 pub mod access_log;
 pub mod admin;
 pub mod app;
+pub mod byok;
 pub mod config;
 pub mod envelope;
 pub mod first_run;
@@ -71,15 +73,19 @@ pub async fn run(config: Config) -> Result<(), Box<dyn Error + Send + Sync>> {
         Duration::from_millis(config.flush_ms),
     ));
 
-    let mut app = if config.no_auth {
+    let app = if config.no_auth {
         tracing::warn!("authentication is OFF (--no-auth): benchmark use only");
         app::unauthenticated(first_run::sample_whoami(&auth).await?)
     } else {
-        app::router(auth.clone(), Duration::from_millis(config.job_ms))
+        let mut extra = axum::Router::new();
+        if let Some(token) = config.admin_token.clone() {
+            extra = extra.merge(admin::router(auth.clone(), token));
+        }
+        if let Some(state) = byok::state_from_env(&auth).await? {
+            extra = extra.merge(byok::router(auth.clone(), state));
+        }
+        app::router(auth.clone(), Duration::from_millis(config.job_ms), extra)
     };
-    if let Some(token) = config.admin_token.clone() {
-        app = app.merge(admin::router(auth.clone(), token));
-    }
 
     println!("partner-api listening on http://{address}");
     tracing::info!(%address, store = %config.backends.store_description(),

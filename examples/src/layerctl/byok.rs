@@ -21,15 +21,16 @@ use std::{io::Read, process::ExitCode};
 
 use layer_auth::OrgId;
 use layer_byok::{
-    Byok, ByokKeyId, ByokStore, ByokSummary, HttpValidator, ListFilter, MasterKeys, Provider,
-    ProviderKey, ProviderOutcome, Validity, Vault,
+    Byok, ByokKeyId, ByokStore, ByokSummary, ListFilter, MasterKeys, Provider, ProviderKey,
+    ProviderOutcome, Validity, Vault,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::output::{Failure, Output};
 use crate::{
     backends::{BackendArgs, ByokBackend, Store},
+    byok_view::{outcome_name, summary_json, validator_from_env},
     timestamp::rfc3339,
 };
 
@@ -265,13 +266,12 @@ async fn test(
     base_url: Option<String>,
     out: &Output,
 ) -> Result<ExitCode, Failure> {
-    let variable = format!("LAYER_BYOK_{}_BASE_URL", provider.as_str().to_uppercase());
-    let mut validator = HttpValidator::new();
-    if let Some(url) = base_url.or_else(|| std::env::var(&variable).ok()) {
+    let mut validator = validator_from_env();
+    if let Some(url) = base_url {
         validator = validator.with_base_url(provider, url);
     }
     let tested = byok.test(org, provider, &validator).await?;
-    let (outcome, what) = describe(&tested.outcome);
+    let (outcome, what) = (outcome_name(&tested.outcome), describe(&tested.outcome));
     out.result(
         || {
             format!(
@@ -289,29 +289,29 @@ async fn test(
     })
 }
 
-/// The outcome's name for JSON, and a sentence for a person.
-fn describe(outcome: &ProviderOutcome) -> (&'static str, String) {
+/// The outcome as a sentence for a person.
+fn describe(outcome: &ProviderOutcome) -> String {
     match outcome {
-        ProviderOutcome::Valid => ("valid", "valid: the provider accepted it".to_owned()),
-        ProviderOutcome::Unauthenticated => (
-            "unauthenticated",
-            "refused by the provider: marked invalid, calls use the platform key until a new key is set".to_owned(),
+        ProviderOutcome::Valid => "valid: the provider accepted it".to_owned(),
+        ProviderOutcome::Unauthenticated => "refused by the provider: marked invalid, calls use \
+             the platform key until a new key is set"
+            .to_owned(),
+        ProviderOutcome::RateLimited {
+            retry_after: Some(after),
+        } => format!(
+            "rate limited (retry after {} s); validity unchanged",
+            after.as_secs()
         ),
-        ProviderOutcome::RateLimited { retry_after } => (
-            "rateLimited",
-            match retry_after {
-                Some(after) => format!("rate limited (retry after {} s); validity unchanged", after.as_secs()),
-                None => "rate limited; validity unchanged".to_owned(),
-            },
-        ),
-        ProviderOutcome::Unavailable => (
-            "unavailable",
-            "the provider did not answer (down, timeout, unreachable); validity unchanged".to_owned(),
-        ),
-        ProviderOutcome::Unexpected { status } => (
-            "unexpected",
-            format!("unexpected answer (HTTP {status}); validity unchanged"),
-        ),
+        ProviderOutcome::RateLimited { retry_after: None } => {
+            "rate limited; validity unchanged".to_owned()
+        }
+        ProviderOutcome::Unavailable => {
+            "the provider did not answer (down, timeout, unreachable); validity unchanged"
+                .to_owned()
+        }
+        ProviderOutcome::Unexpected { status } => {
+            format!("unexpected answer (HTTP {status}); validity unchanged")
+        }
     }
 }
 
@@ -344,25 +344,4 @@ fn line(summary: &ByokSummary) -> String {
         line.push_str(&format!("  deleted {}", rfc3339(at)));
     }
     line
-}
-
-fn summary_json(summary: &ByokSummary) -> Value {
-    let (validity, at) = match summary.validity {
-        Validity::Unknown => ("unknown", None),
-        Validity::Valid { checked_at } => ("valid", Some(checked_at)),
-        Validity::Invalid { since } => ("invalid", Some(since)),
-    };
-    json!({
-        "id": summary.id.to_string(),
-        "organizationId": summary.organization_id.to_string(),
-        "provider": summary.provider.as_str(),
-        "displayPrefix": summary.display_prefix,
-        "masterKeyVersion": summary.key_version.get(),
-        "enabled": summary.enabled,
-        "validity": validity,
-        "validitySince": at.map(rfc3339),
-        "createdAt": rfc3339(summary.created_at),
-        "updatedAt": rfc3339(summary.updated_at),
-        "deletedAt": summary.deleted_at.map(rfc3339),
-    })
 }

@@ -52,8 +52,9 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// The real app: every route behind `AuthLayer`.
-pub fn router(auth: Auth, job_hold: Duration) -> Router {
+/// The real app: every route behind `AuthLayer`, plus `extra` routes (the admin and BYOK
+/// routes, when configured), all inside the outer layers.
+pub fn router(auth: Auth, job_hold: Duration, extra: Router) -> Router {
     let state = AppState(Arc::new(Shared {
         auth: auth.clone(),
         projects: Projects::default(),
@@ -76,11 +77,7 @@ pub fn router(auth: Auth, job_hold: Duration) -> Router {
         .route("/v1/jobs", post(jobs::start))
         .route_layer(AuthLayer::new(auth).class(EndpointClass::LongRunning));
 
-    by_method
-        .merge(long_running)
-        .with_state(state)
-        .layer(from_fn(envelope::ensure_envelope))
-        .layer(from_fn(access_log::log_request))
+    outer_layers(by_method.merge(long_running).with_state(state).merge(extra))
 }
 
 /// BENCHMARK ONLY: `GET /v1/whoami` answering `body` to anyone, with no authentication, for
@@ -92,8 +89,13 @@ pub fn unauthenticated(body: Whoami) -> Router {
         let body = body.clone();
         async move { body.into_response() }
     };
-    Router::new()
-        .route("/v1/whoami", get(handler))
+    outer_layers(Router::new().route("/v1/whoami", get(handler)))
+}
+
+/// What every response passes through, outermost last: the envelope guarantee, then the
+/// access log.
+fn outer_layers(router: Router) -> Router {
+    router
         .layer(from_fn(envelope::ensure_envelope))
         .layer(from_fn(access_log::log_request))
 }

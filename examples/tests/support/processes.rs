@@ -36,18 +36,23 @@ pub struct Server {
 impl Server {
     /// Starts the server on `db`, on a free loopback port, and waits until it listens.
     pub fn start(db: &Path, args: &[&str]) -> Self {
+        Self::start_with_env(db, args, &[])
+    }
+
+    /// As [`Server::start`], with `env` set in the server's environment.
+    pub fn start_with_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut all = vec!["--db", db.to_str().expect("a UTF-8 temporary path")];
         all.extend_from_slice(args);
-        Self::launch(unique(db.to_path_buf()), &all)
+        Self::launch(unique(db.to_path_buf()), &all, env)
     }
 
     /// Starts the server with `args` alone (a shared store named in them), logging to a
     /// file in `dir`, and waits until it listens.
     pub fn start_shared(dir: &Path, name: &str, args: &[&str]) -> Self {
-        Self::launch(unique(dir.join(name)), args)
+        Self::launch(unique(dir.join(name)), args, &[])
     }
 
-    fn launch(log: PathBuf, args: &[&str]) -> Self {
+    fn launch(log: PathBuf, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partner-api"))
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
@@ -55,6 +60,8 @@ impl Server {
             .env_remove("PARTNER_API_DB")
             .env_remove("PARTNER_API_DATABASE_URL")
             .env_remove("PARTNER_API_REDIS_URL")
+            .env_remove("LAYER_BYOK_MASTER_KEY")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(File::create(&log).expect("log file"))
             .spawn()
