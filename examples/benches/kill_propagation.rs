@@ -31,7 +31,7 @@ fn main() {
     }
     let dir = tempfile::tempdir().expect("temporary directory");
     let schema = Schema::new("bench");
-    let prefix = unique("bench");
+    let prefix = format!("{}:", unique("bench"));
     let channel = unique("bench");
     let shared = [
         "--database-url",

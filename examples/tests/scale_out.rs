@@ -54,7 +54,7 @@ impl Pair {
             "--redis-url",
             redis_url,
             "--redis-prefix",
-            &unique("test"),
+            &format!("{}:", unique("test")),
             "--redis-channel",
             &unique("changes"),
         ]

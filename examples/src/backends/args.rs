@@ -39,12 +39,12 @@ pub struct BackendArgs {
     #[arg(long, global = true, env = "PARTNER_API_REDIS_URL")]
     pub redis_url: Option<String>,
 
-    /// Prefix of every rate-limit key in Redis.
+    /// Prefix of every rate-limit key in Redis (keys are `<prefix>{<bucket>}:<class>`).
     #[arg(
         long,
         global = true,
         env = "PARTNER_API_REDIS_PREFIX",
-        default_value = "layer"
+        default_value = layer_ratelimit_redis::KeyLayout::DEFAULT_PREFIX
     )]
     pub redis_prefix: String,
 
