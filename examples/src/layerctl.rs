@@ -31,10 +31,7 @@ use layer_keys::Env;
 use layer_ratelimit::Tier;
 
 use self::output::{Failure, Output};
-use crate::{
-    backends::{BackendArgs, Store},
-    partner_api::propagation,
-};
+use crate::backends::{BackendArgs, Store};
 
 /// The command line.
 #[derive(Debug, clap::Parser)]
@@ -207,7 +204,9 @@ async fn with_admin(
     work: impl AsyncFnOnce(&Admin) -> Result<ExitCode, Failure>,
 ) -> Result<ExitCode, Failure> {
     let shown = args.store_description();
-    let propagation = propagation(args).map_err(|e| Failure::new(e.to_string()))?;
+    let propagation = args
+        .propagation()
+        .map_err(|e| Failure::new(e.to_string()))?;
     let publisher = propagation.as_ref().map(RedisPropagation::publisher);
     let store = Store::open(args)
         .await

@@ -32,11 +32,11 @@ pub mod shutdown;
 use std::{error::Error, net::SocketAddr, time::Duration};
 
 use layer_auth::Authenticator;
-use layer_auth_redis::{RedisPropagation, Subscription};
+use layer_auth_redis::Subscription;
 use tokio::net::TcpListener;
 
 pub use self::config::Config;
-use crate::backends::{BackendArgs, Limiter, Store};
+use crate::backends::{Limiter, Store};
 
 /// The authenticator every part of the server shares: over the store and the rate limiter
 /// chosen at start-up.
@@ -120,7 +120,7 @@ async fn build_auth(
         .tiers(config.tiers.clone().unwrap_or_default())
         .record_ttl(Duration::from_millis(config.record_ttl_ms))
         .limiter(Limiter::from_args(&config.backends)?);
-    let Some(propagation) = propagation(&config.backends)? else {
+    let Some(propagation) = config.backends.propagation()? else {
         return Ok((builder.build().await?, None));
     };
     let publisher = propagation.publisher();
@@ -133,20 +133,6 @@ async fn build_auth(
         .subscribe(auth.clone(), SUBSCRIBE_TIMEOUT)
         .await?;
     Ok((auth, Some(subscription)))
-}
-
-/// The propagation channel, when `--redis-url` is set.
-///
-/// # Errors
-///
-/// An invalid Redis URL.
-pub fn propagation(
-    args: &BackendArgs,
-) -> Result<Option<RedisPropagation>, layer_auth_redis::Error> {
-    args.redis_url
-        .as_deref()
-        .map(|url| RedisPropagation::new(url, args.redis_channel.clone()))
-        .transpose()
 }
 
 /// The address to put in a `curl` line: a wildcard bind is reachable on loopback.

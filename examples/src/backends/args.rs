@@ -3,6 +3,7 @@
 
 use std::{fmt, path::PathBuf, time::Duration};
 
+use layer_auth_redis::RedisPropagation;
 use layer_ratelimit_redis::FailurePolicy;
 
 /// Where keys, limits and changes live. Without `--database-url` keys are in the SQLite file
@@ -92,14 +93,27 @@ impl FailureMode {
 }
 
 impl BackendArgs {
-    /// Where the keys are, for messages: the SQLite path, or the PostgreSQL host and
-    /// schema (never the URL, which may hold a password).
+    /// Where the keys are, for messages: the SQLite path, or the PostgreSQL schema (never
+    /// the URL, which may hold a password).
     #[must_use]
     pub fn store_description(&self) -> String {
         match &self.database_url {
             None => self.db.display().to_string(),
             Some(_) => format!("postgresql (schema {})", self.database_schema),
         }
+    }
+
+    /// The channel kills and revocations travel on, when `--redis-url` is set. Nothing
+    /// connects yet.
+    ///
+    /// # Errors
+    ///
+    /// An invalid Redis URL.
+    pub fn propagation(&self) -> Result<Option<RedisPropagation>, layer_auth_redis::Error> {
+        self.redis_url
+            .as_deref()
+            .map(|url| RedisPropagation::new(url, self.redis_channel.clone()))
+            .transpose()
     }
 }
 
